@@ -1,0 +1,73 @@
+"""Typed tables: a CSV resource read into a pandas DataFrame with the dtypes its Table Schema
+gives (nullable integers and floats, strings, categoricals for enums, dates as datetime64)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import schema
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+
+def read_arrow(name: str, root: str | Path | None = None) -> pa.Table:
+    """One table as an Arrow table typed by its schema (enums as dictionaries)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from .paths import bundled_root
+
+    base = Path(root) if root is not None else bundled_root()
+    desc = schema.descriptor(base)
+    res = schema.resource(desc, name)
+    flds = schema.fields(res)
+    table = pacsv.read_csv(
+        base / res["path"],
+        read_options=pacsv.ReadOptions(encoding="utf8", use_threads=False),
+        parse_options=pacsv.ParseOptions(newlines_in_values=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types={f["name"]: schema.arrow_read_type(f) for f in flds},
+            include_columns=[f["name"] for f in flds],
+            strings_can_be_null=True,
+            null_values=[""],
+            true_values=["true", "True", "TRUE", "1"],
+            false_values=["false", "False", "FALSE", "0"],
+        ),
+    )
+    columns = []
+    for f in flds:
+        column = table.column(f["name"])
+        values = schema.enum_of(f)
+        if values:
+            dictionary = pa.array(values, pa.string())
+            indices = pa.compute.index_in(column, value_set=dictionary).cast(pa.int32())
+            column = pa.DictionaryArray.from_arrays(indices.combine_chunks(), dictionary)
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=schema.arrow_schema(res))
+
+
+def to_pandas(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table typed by cnaccel's schema as a DataFrame with nullable pandas dtypes."""
+    import pandas as pd
+    import pyarrow as pa
+
+    mapping = {
+        pa.string(): pd.StringDtype(),
+        pa.large_string(): pd.StringDtype(),
+        pa.float64(): pd.Float64Dtype(),
+        pa.int64(): pd.Int64Dtype(),
+        pa.bool_(): pd.BooleanDtype(),
+    }
+    frame = table.to_pandas(types_mapper=mapping.get, date_as_object=False)
+    for column in frame.columns:
+        if frame[column].dtype.kind == "M":
+            frame[column] = frame[column].astype("datetime64[ms]")
+    return frame
+
+
+def read_frame(name: str, root: str | Path | None = None) -> pd.DataFrame:
+    """One table as a typed DataFrame."""
+    return to_pandas(read_arrow(name, root))
