@@ -198,8 +198,8 @@ def test_plans_may_speak_of_the_future(pkg):
 
 
 def test_evidence_must_name_real_claims(pkg):
-    pkg.edit("facts", "F0001", "assessment", "corroborated")
-    line = pkg.edit("facts", "F0001", "evidence_ids", "F9999")
+    pkg.edit("facts", "F0012", "assessment", "corroborated")
+    line = pkg.edit("facts", "F0012", "evidence_ids", "F9999")
     found = problems_at(pkg, "data/facts.csv", line, "evidence_ids")
     assert [p.message for p in found] == ["F9999 is not a claim id in facts, events or relations"]
     assert only_message(pkg, "data/facts.csv", line, "assessment_note") == "empty, but the claim is corroborated"
@@ -214,8 +214,8 @@ def test_superseded_needs_a_successor(pkg):
 
 
 def test_unused_reference_rows(pkg):
-    line = pkg.append("units", {"unit_id": "HKD", "name_en": "Hong Kong dollar", "kind": "currency"})
-    assert only_message(pkg, "data/units.csv", line, "unit_id") == "HKD is used by no claim"
+    line = pkg.append("units", {"unit_id": "EUR", "name_en": "euro", "kind": "currency"})
+    assert only_message(pkg, "data/units.csv", line, "unit_id") == "EUR is used by no claim"
 
 
 def test_missing_translation(pkg):

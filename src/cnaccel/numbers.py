@@ -2,11 +2,12 @@
 
 The validator uses this to prove that a fact's ``value``, ``value_max`` and ``qualifier``
 are what its quote says.  It reads Arabic and Chinese numerals in both scripts, the scale
-words 萬/万, 億/亿, 萬億/万亿, 千, 百, "thousand", "million", "billion", "trillion" (and
-"bn", "mn"), percent signs, thousands separators, full-width digits and punctuation,
-ranges ("50億－70億", "14.5億元到15.2億元", "17.00 to 19.60"), vague magnitudes
-(數十, 幾十, 上百, 數百, 上千, ...) and qualifier words before or after a figure
-(超過, 逾, 以上, 約, 左右, 不到, "more than", "about", "under", ...).
+words 萬/万, 億/亿, 萬億/万亿, 千, 百, 成 (tenths), "thousand", "million", "billion", "trillion"
+("bn", "mn"), German "Millionen"/"Milliarden" and Hindi "लाख", English number words (zero to
+twelve, "one million"), percent signs and "percent", thousands separators, full-width digits
+and punctuation, ranges ("50億－70億", "14.5億元到15.2億元", "3.5 billion yuan to as much as
+5 billion"), vague magnitudes (數十, 幾十, 上百, 數百, 上千, ...) and qualifier words before or
+after a figure (超過, 逾, 以上, 約, 左右, 不到, 最多, "more than", "about", "as many as", ...).
 
 It never raises on text: whatever it cannot read, it leaves out.  Numbers that are part of a
 name (H100, 910C, DeepSeek-V3) and parts of dates (2024年, 8月, 28日, 2025-08-28) are
@@ -22,163 +23,79 @@ from decimal import Decimal
 
 __all__ = ["Figure", "format_number", "read_figures"]
 
-# Full-width digits and punctuation to ASCII, one character for one, so positions are kept.
-_WIDE = str.maketrans(
-    "０１２３４５６７８９．，％－～＋：　",
-    "0123456789.,%-~+: ",
-)
+# fmt: off
+# Full-width and small-form digits and punctuation to ASCII, one character for one, so positions are kept.
+_WIDE = str.maketrans("０１２３４５６７８９．，％－～＋：　﹒﹐", "0123456789.,%-~+: .,")
 
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "兩": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"萬": 10**4, "万": 10**4, "億": 10**8, "亿": 10**8}
 
-# Scale words after an Arabic number (longest first).
+# Scale words after a number, longest first.  成 is tenths: 8成 is 80 percent.
 _SCALES = [
-    ("萬億", 10**12),
-    ("万亿", 10**12),
-    ("億", 10**8),
-    ("亿", 10**8),
-    ("萬", 10**4),
-    ("万", 10**4),
-    ("千", 10**3),
-    ("百", 10**2),
-    (" trillion", 10**12),
-    (" billion", 10**9),
-    (" million", 10**6),
-    (" thousand", 10**3),
-    ("trillion", 10**12),
-    ("billion", 10**9),
-    ("million", 10**6),
-    ("thousand", 10**3),
-    (" bn", 10**9),
-    ("bn", 10**9),
-    (" mn", 10**6),
-    ("mn", 10**6),
+    ("萬億", 10**12), ("万亿", 10**12), ("億", 10**8), ("亿", 10**8), ("萬", 10**4), ("万", 10**4),
+    ("千", 10**3), ("百", 10**2),
+    (" trillion", 10**12), (" billion", 10**9), (" million", 10**6), (" thousand", 10**3),
+    ("trillion", 10**12), ("billion", 10**9), ("million", 10**6), ("thousand", 10**3),
+    (" Milliarden", 10**9), (" Millionen", 10**6), (" लाख", 10**5),
+    (" bn", 10**9), ("bn", 10**9), (" mn", 10**6), ("mn", 10**6),
 ]
+_TENTHS = "成"
+_EN_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a hundred": 100}
+_EN_WORD = re.compile(r"(?i)\b(" + "|".join(sorted(_EN_WORDS, key=len, reverse=True)) + r")\b")
+_PERCENT_WORDS = (" percent", " per cent", "%", " Prozent")
 
 # Vague magnitudes: word -> (low, high or None for "and more").
 _VAGUE = {
-    "數十": (10, 100),
-    "数十": (10, 100),
-    "幾十": (10, 100),
-    "几十": (10, 100),
-    "上百": (100, None),
-    "數百": (100, 1000),
-    "数百": (100, 1000),
-    "幾百": (100, 1000),
-    "几百": (100, 1000),
-    "上千": (1000, None),
-    "數千": (1000, 10**4),
-    "数千": (1000, 10**4),
-    "幾千": (1000, 10**4),
-    "几千": (1000, 10**4),
-    "上萬": (10**4, None),
-    "上万": (10**4, None),
-    "數萬": (10**4, 10**5),
-    "数万": (10**4, 10**5),
-    "幾萬": (10**4, 10**5),
-    "几万": (10**4, 10**5),
+    "數十": (10, 100), "数十": (10, 100), "幾十": (10, 100), "几十": (10, 100),
+    "上百": (100, None), "數百": (100, 1000), "数百": (100, 1000), "幾百": (100, 1000), "几百": (100, 1000),
+    "上千": (1000, None), "數千": (1000, 10**4), "数千": (1000, 10**4), "幾千": (1000, 10**4), "几千": (1000, 10**4),
+    "上萬": (10**4, None), "上万": (10**4, None), "數萬": (10**4, 10**5), "数万": (10**4, 10**5),
+    "幾萬": (10**4, 10**5), "几万": (10**4, 10**5),
 }
 
 # Qualifier words.  Prefix words may stand anywhere in the clause before the figure (within a
-# short window); "adjacent" words only right before it; suffix words right after its unit.
+# window); "adjacent" words only right before it (a currency may come between); suffix words
+# right after its unit.  Where two words end at the same place the longer wins (不超過 over 超過).
 _PREFIX = [
-    (
-        "lower_bound",
-        [
-            "超過",
-            "超过",
-            "超出",
-            "逾",
-            "突破",
-            "不少於",
-            "不少于",
-            "至少",
-            "多於",
-            "多于",
-            "more than",
-            "over ",
-            "at least",
-            "above ",
-            "exceeding",
-            "in excess of",
-            "upwards of",
-        ],
-    ),
-    (
-        "upper_bound",
-        [
-            "不到",
-            "不足",
-            "少於",
-            "少于",
-            "低於",
-            "低于",
-            "未滿",
-            "未满",
-            "less than",
-            "fewer than",
-            "under ",
-            "below ",
-            "up to",
-        ],
-    ),
-    (
-        "approx",
-        [
-            "約",
-            "约",
-            "大約",
-            "大约",
-            "接近",
-            "將近",
-            "将近",
-            "近",
-            "about",
-            "around",
-            "approximately",
-            "roughly",
-            "nearly",
-            "almost",
-            "some ",
-            "~",
-        ],
-    ),
+    ("lower_bound", ["超過", "超过", "超出", "逾", "突破", "不少於", "不少于", "至少", "多於", "多于",
+                     "more than", "over ", "at least", "above ", "exceeding", "exceed ", "exceeds ",
+                     "in excess of", "upwards of", "mehr als", "über "]),
+    ("upper_bound", ["不到", "不足", "少於", "少于", "低於", "低于", "未滿", "未满", "不超過", "不超过",
+                     "最多", "至多", "less than", "fewer than", "under ", "below ", "up to", "as many as",
+                     "as much as", "at most", "weniger als"]),
+    ("approx", ["約", "约", "大約", "大约", "接近", "將近", "将近", "近", "about", "around", "approximately",
+                "roughly", "nearly", "almost", "some ", "close to", "~", "fast ", "rund ", "etwa ", "लगभग"]),
 ]
 _ADJACENT = [("lower_bound", ["超"])]
 _SUFFIX = [
-    ("lower_bound", ["以上", "多", "餘", "余", "+", " plus", " or more"]),
+    ("lower_bound", ["以上", "多", "餘", "余", "+", " plus", " or more", " से अधिक", " से ज्यादा"]),
     ("upper_bound", ["以下", "以內", "以内", " or less", " or fewer"]),
     ("approx", ["左右", "上下", "許", "许", "級", "级"]),
 ]
-# Units and words that may stand between a figure and its suffix qualifier, or between the two
-# ends of a range ("15億元到", "270萬張以上").
+# Units and words that may stand between a figure and its suffix qualifier ("15億元以上").
 _UNIT_CHARS = set("元美港币幣人民張张卡家台臺套颗顆枚片股倍個个位名款億亿萬万%")
-
-_RANGE_SEP = re.compile(r"\s*(?:[-~–—至到]|to(?=\s))\s*")
-_CLAUSE_END = set('，,。；;：:、！？!?\n（()）「」『』【】《》"“”')
+_CURRENCY = r"(?:US\$|HK\$|NT\$|RMB|CNY|USD|HKD|¥|\$|人民幣|人民币|港元|港幣|港币|美元)"
+# What may join the two ends of a range: a unit after the first end, a separator, a softener, a currency.
+_RANGE_JOIN = re.compile(
+    r"\s*(?:[元%]|港元|美元|億元|亿元|萬元|万元|\s?(?:yuan|dollars|US dollars|HK dollars|percent))?\s*"
+    r"(?:[-~–—至到]|to(?=\s))\s*(?:as (?:much|many|high) as\s+|about\s+|around\s+)?" + _CURRENCY + r"?\s*"
+)
+_CLAUSE_END = set("，,。；;：:！？!?\n（()）「」『』【】《》\"“”")
+_LIST_JOIN = re.compile(r"\s*(?:[元%]|港元|美元|亿元|億元|萬元|万元)?\s*(?:、|和|及|與|与)\s*" + _CURRENCY + r"?\s*$")
 _ARABIC = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
 _CN_RUN = re.compile(r"[零〇一二兩两三四五六七八九十百千萬万億亿]+")
 _DATE_AFTER = re.compile(
     r"\s*(\s*[-至到~]\s*\d{4}\s*年|年|月|日|号|號|財年|财年|年度|季|上半年|下半年|前三季|H[12]\b|Q[1-4]\b)"
 )
 _ISO_DATE = re.compile(r"(?<!\d)(?:\d{4}-\d{2}-\d{2}|\d{4}/\d{1,2}/\d{1,2}|\d{4}-\d{2}(?![\d-]))")
-# Units glued to a number that still make it a figure (800TFLOPS, 144GB, 5nm).
-_GLUED_UNITS = re.compile(r"(?i)(tflops|pflops|tops|gb|tb|mb|nm|w|x|k|m|b|bn|mn)(?![a-z])")
+# Units glued to a number that still make it a figure (800TFLOPS, 144GB, 5nm, 3x).
+_GLUED_UNITS = re.compile(r"(?i)(tflops|pflops|tops|gb|tb|mb|nm|bn|mn|x)(?![a-z])")
+# Letters before a number that are a currency, not a model name (CNY21 billion, HKD125.80).
+_CURRENCY_LETTERS = {"CNY", "USD", "HKD", "RMB", "US", "HK", "NT", "EUR", "JPY"}
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -195,10 +112,6 @@ class Figure:
     is_percent: bool = False
     marker: str = ""
 
-    def describe(self) -> str:
-        """The figure as the quote writes it, for messages."""
-        return self.text
-
 
 def format_number(value: float | None) -> str:
     """Short, exact-looking text for a number in a message: 1.71e10, 35, 4347.82."""
@@ -210,8 +123,7 @@ def format_number(value: float | None) -> str:
         mantissa, exponent = f"{value:.10e}".split("e")
         mantissa = mantissa.rstrip("0").rstrip(".")
         return f"{mantissa}e{int(exponent)}"
-    text = f"{value:.10f}".rstrip("0").rstrip(".")
-    return text
+    return f"{value:.10f}".rstrip("0").rstrip(".")
 
 
 def _parse_cn(run: str) -> float | None:
@@ -234,8 +146,8 @@ def _parse_cn(run: str) -> float | None:
             big = _CN_BIG[ch]
             section += digit or 0
             digit = None
-            if section == 0:
-                section = 1
+            if section == 0 and total == 0:
+                section = 1  # 萬 or 億 alone
             if big >= last_big:
                 total = (total + section) * big
             else:
@@ -255,7 +167,7 @@ def _scale_after(text: str, pos: int) -> tuple[int, int]:
         if text.startswith(word, pos):
             after = pos + len(word)
             if word.strip().isascii() and after < len(text) and text[after].isalpha() and text[after].isascii():
-                continue  # "billions" is fine, "bnx" is not a scale
+                continue  # "bnx" is not a scale
             return mult, len(word)
     return 1, 0
 
@@ -264,14 +176,21 @@ def _is_name_part(text: str, start: int, end: int) -> bool:
     """True when the digits belong to a name or model number (H100, 910C, V3, MLU370)."""
     before = text[start - 1] if start > 0 else ""
     if before.isascii() and before.isalpha():
-        return True
+        letters = re.search(r"[A-Za-z]+$", text[:start])
+        return not (letters and letters.group(0) in _CURRENCY_LETTERS)
     if before == "-" and start > 1 and text[start - 2].isascii() and text[start - 2].isalpha():
         return True
     after = text[end] if end < len(text) else ""
     if after.isascii() and after.isalpha():
-        glued = _GLUED_UNITS.match(text, end)
-        return glued is None
+        return _GLUED_UNITS.match(text, end) is None
     return False
+
+
+def _percent_after(text: str, pos: int) -> int:
+    for word in _PERCENT_WORDS:
+        if text.startswith(word, pos):
+            return len(word)
+    return 0
 
 
 @dataclass
@@ -282,7 +201,25 @@ class _Raw:
     percent: bool
     is_date: bool
     vague: tuple[float, float | None] | None = None
-    scaled: bool = False
+    scale: int = 1
+
+
+def _mark(taken: list[bool], start: int, end: int) -> None:
+    for i in range(start, end):
+        taken[i] = True
+
+
+def _finish(text: str, value: Decimal | float, start: int, end: int, is_date: bool) -> _Raw:
+    """A number with the scale word, tenths or percent sign written after it."""
+    mult, length = _scale_after(text, end)
+    end += length
+    percent = False
+    if text.startswith(_TENTHS, end) and mult == 1:
+        return _Raw(float(Decimal(str(value)) * 10), start, end + 1, True, False)
+    plen = _percent_after(text, end)
+    if plen:
+        percent, end = True, end + plen
+    return _Raw(float(Decimal(str(value)) * mult), start, end, percent, is_date and length == 0, scale=mult)
 
 
 def _raw_numbers(text: str) -> list[_Raw]:
@@ -290,60 +227,47 @@ def _raw_numbers(text: str) -> list[_Raw]:
     taken = [False] * (len(text) + 1)
     for m in _ISO_DATE.finditer(text):
         found.append(_Raw(float(m.group(0)[:4]), m.start(), m.end(), False, True))
-        for i in range(m.start(), m.end()):
-            taken[i] = True
+        _mark(taken, m.start(), m.end())
     for word, (low, high) in _VAGUE.items():
         for m in re.finditer(re.escape(word), text):
             if any(taken[m.start() : m.end()]):
                 continue
-            end = m.end()
-            mult, length = _scale_after(text, end)
-            end += length
+            mult, length = _scale_after(text, m.end())
+            end = m.end() + length
             found.append(
-                _Raw(
-                    low * mult,
-                    m.start(),
-                    end,
-                    False,
-                    False,
-                    (low * mult, None if high is None else high * mult),
-                    scaled=True,
-                )
+                _Raw(low * mult, m.start(), end, False, False, (low * mult, None if high is None else high * mult))
             )
-            for i in range(m.start(), end):
-                taken[i] = True
+            _mark(taken, m.start(), end)
     for m in _ARABIC.finditer(text):
         start, end = m.span()
         if any(taken[start:end]) or _is_name_part(text, start, end):
             continue
-        try:
-            digits = Decimal(m.group(0).replace(",", ""))
-        except ArithmeticError:
-            continue
+        digits = Decimal(m.group(0).replace(",", ""))
         is_date = bool(_DATE_AFTER.match(text, end)) and "." not in m.group(0)
-        mult, length = _scale_after(text, end)
-        scaled = length > 0
-        end += length
-        percent = text.startswith("%", end)
-        if percent:
-            end += 1
-        found.append(_Raw(float(digits * mult), start, end, percent, is_date and not scaled, scaled=scaled))
-        for i in range(start, end):
-            taken[i] = True
+        raw = _finish(text, digits, start, end, is_date)
+        found.append(raw)
+        _mark(taken, start, raw.end)
+    for m in _EN_WORD.finditer(text):
+        start, end = m.span()
+        if any(taken[start:end]):
+            continue
+        raw = _finish(text, _EN_WORDS[m.group(1).lower()], start, end, False)
+        found.append(raw)
+        _mark(taken, start, raw.end)
     for m in _CN_RUN.finditer(text):
         start, end = m.span()
         if any(taken[start:end]):
             continue
-        run = m.group(0)
-        before = text[start - 1] if start > 0 else ""
-        value = _parse_cn(run)
+        value = _parse_cn(m.group(0))
         if value is None:
             continue
-        is_date = before == "第" or bool(_DATE_AFTER.match(text, end))
+        is_date = (start > 0 and text[start - 1] == "第") or bool(_DATE_AFTER.match(text, end))
+        if text.startswith(_TENTHS, end):
+            found.append(_Raw(value * 10, start, end + 1, True, is_date))
+            continue
         percent = text.startswith("%", end)
-        found.append(
-            _Raw(value, start, end + (1 if percent else 0), percent, is_date, scaled=any(ch in _CN_BIG for ch in run))
-        )
+        scale = max((_CN_BIG[ch] for ch in m.group(0) if ch in _CN_BIG), default=1)
+        found.append(_Raw(value, start, end + (1 if percent else 0), percent, is_date, scale=scale))
     found.sort(key=lambda r: r.start)
     return found
 
@@ -356,27 +280,29 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
 
 
 def _prefix_qualifier(text: str, start: int, floor: int) -> tuple[str, str] | None:
-    begin = max(_clause_start(text, start, floor), start - 12)
+    begin = max(_clause_start(text, start, floor), start - 24)
     window = text[begin:start].lower()
-    best: tuple[int, str, str] | None = None
+    best: tuple[int, int, str, str] | None = None  # (end, length, qualifier, word)
     for qualifier, words in _PREFIX:
         for word in words:
-            at = window.rfind(word)
-            if at >= 0 and (best is None or at > best[0]):
-                best = (at, qualifier, word.strip())
+            at = window.rfind(word.lower())
+            if at >= 0:
+                candidate = (at + len(word.rstrip()), len(word), qualifier, word.strip())
+                if best is None or candidate[:2] > best[:2]:
+                    best = candidate
+    stem = re.sub(_CURRENCY + r"\s*$", "", window.rstrip()).rstrip("已達达了為为 ")
     for qualifier, words in _ADJACENT:
         for word in words:
-            stem = window.rstrip("已達达了為为 ")
-            if stem.endswith(word) and (best is None or len(stem) - 1 > best[0]):
-                best = (len(stem) - 1, qualifier, word)
-    return (best[1], best[2]) if best else None
+            if stem.endswith(word) and (best is None or len(stem) > best[0]):
+                best = (len(stem), len(word), qualifier, word)
+    return (best[2], best[3]) if best else None
 
 
 def _suffix_qualifier(text: str, end: int) -> tuple[str, str] | None:
     i = end
-    while i < len(text) and i - end < 3 and text[i] in _UNIT_CHARS:
+    while i < len(text) and i - end < 5 and text[i] in _UNIT_CHARS:
         i += 1
-    rest = text[i : i + 8].lower()
+    rest = text[i : i + 12].lower()
     for qualifier, words in _SUFFIX:
         for word in words:
             if rest.startswith(word):
@@ -391,35 +317,19 @@ def _join_ranges(text: str, raws: list[_Raw]) -> list[tuple[_Raw, _Raw | None]]:
     while i < len(raws):
         low = raws[i]
         high = raws[i + 1] if i + 1 < len(raws) else None
-        if high is not None and not low.is_date and not high.is_date and low.vague is None and high.vague is None:
-            j = low.end
-            while j < high.start and j - low.end < 2 and text[j] in _UNIT_CHARS:
-                j += 1
-            sep = _RANGE_SEP.fullmatch(text, j, high.start)
-            if sep and low.percent <= high.percent:
-                low_value = low.value
-                if not low.scaled and high.scaled and low.value < high.value:
-                    # "5至7億": the scale written once applies to both ends.
-                    for _word, mult in _SCALES:
-                        if high.value / mult >= low.value and math.isclose(high.value % mult, 0, abs_tol=1e-6):
-                            low_value = low.value * mult
-                            break
-                if low_value < high.value:
-                    out.append(
-                        (
-                            _Raw(
-                                low_value,
-                                low.start,
-                                low.end,
-                                low.percent or high.percent,
-                                False,
-                                scaled=low.scaled or high.scaled,
-                            ),
-                            high,
-                        )
-                    )
-                    i += 2
-                    continue
+        if (
+            high is not None
+            and not (low.is_date or high.is_date or low.vague or high.vague)
+            and _RANGE_JOIN.fullmatch(text, low.end, high.start)
+            and low.percent <= high.percent
+        ):
+            # "5至7億": a scale written once, after the upper end, applies to both ends.
+            low_value = low.value * high.scale if low.scale == 1 and high.scale > 1 else low.value
+            if low_value < high.value:
+                joined = _Raw(low_value, low.start, low.end, low.percent or high.percent, False, scale=high.scale)
+                out.append((joined, high))
+                i += 2
+                continue
         out.append((low, None))
         i += 1
     return out
@@ -439,12 +349,13 @@ def _read(original: str) -> list[Figure]:
     text = original.translate(_WIDE)
     figures: list[Figure] = []
     floor = 0
+    previous: Figure | None = None
     for low, high in _join_ranges(text, _raw_numbers(text)):
         end = high.end if high else low.end
         shown = original[low.start : end]
         if low.is_date:
             figures.append(Figure(low.value, None, "exact", shown, low.start, end, is_date=True))
-            floor = end
+            floor, previous = end, None
             continue
         value_max: float | None = None
         marker = ""
@@ -454,30 +365,27 @@ def _read(original: str) -> list[Figure]:
             value_max = low.vague[1]
             qualifier = "range" if value_max is not None else "lower_bound"
             marker = shown
+            suffix = _suffix_qualifier(text, end)
+            if value_max is not None and suffix and suffix[0] == "lower_bound":
+                qualifier, value_max, marker = "lower_bound", None, shown + suffix[1]
         else:
             qualifier = "exact"
-        if qualifier == "exact":
             found = _prefix_qualifier(text, low.start, floor) or _suffix_qualifier(text, end)
             if found:
                 qualifier, marker = found
-        elif qualifier == "range" and low.vague is None:
-            # "約50億－70億" stays a range; the qualifier of a range is its range.
-            pass
-        elif low.vague is not None and value_max is not None:
-            suffix = _suffix_qualifier(text, end)
-            if suffix and suffix[0] == "lower_bound":
-                qualifier, value_max, marker = "lower_bound", None, shown + suffix[1]
-        figures.append(
-            Figure(
-                low.value,
-                value_max,
-                qualifier,
-                shown,
-                low.start,
-                end,
-                is_percent=low.percent or bool(high and high.percent),
-                marker=marker,
-            )
+            elif previous is not None and previous.qualifier != "range" and _LIST_JOIN.match(text[floor : low.start]):
+                # "約1.89億元、2.89億元": a qualifier before a list holds for every item.
+                qualifier, marker = previous.qualifier, previous.marker
+        figure = Figure(
+            low.value,
+            value_max,
+            qualifier,
+            shown,
+            low.start,
+            end,
+            is_percent=low.percent or bool(high and high.percent),
+            marker=marker,
         )
-        floor = end
+        figures.append(figure)
+        floor, previous = end, figure
     return figures

@@ -16,7 +16,7 @@ from ..raw import RawPackage
 from ._claims import to_float
 
 NEGATIVE_WORDS = re.compile(
-    r"亏损|虧損|亏|虧|跌|下降|減少|减少|下滑|萎縮|萎缩|负|負|"
+    r"亏损|虧損|亏|虧|跌|下降|減|减|下滑|萎縮|萎缩|负|負|"
     r"(?i:loss|deficit|decline|fell|fall|drop|down|negative)"
 )
 
@@ -50,7 +50,10 @@ def check(package: RawPackage) -> list[Problem]:
         value_max = to_float(row.get("value_max"))
         quote = row.get("quote")
         figures = [f for f in read_figures(quote) if not f.is_date]
-        target = abs(value)
+        # A loss range (-1.06e9 to -9.5e8) is written as 9.5億至10.6億: compare magnitudes, low to high.
+        target, target_max = abs(value), (abs(value_max) if value_max is not None else None)
+        if target_max is not None and target_max < target:
+            target, target_max = target_max, target
         if value < 0 and not (NEGATIVE_WORDS.search(quote) or re.search(r"[-−]\s*[\d０-９]", quote)):
             report(
                 row,
@@ -67,7 +70,7 @@ def check(package: RawPackage) -> list[Problem]:
             )
             continue
         matches = [f for f in figures if _same(f.value, target)]
-        exact = [f for f in matches if _same(f.value_max, value_max)]
+        exact = [f for f in matches if _same(f.value_max, target_max)]
         if not matches:
             nearest = min(figures, key=lambda f: _distance(f, target))
             report(

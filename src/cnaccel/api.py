@@ -1,0 +1,325 @@
+"""The analyst's API: tables, joined claims, entity lookup, point-in-time views and citations.
+
+Everything here works on the data installed with the package (or, in a checkout, the
+repository's data) unless a ``root`` folder is given.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import schema
+from .periods import known_from
+from .typed import read_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+CLAIM_TABLES = {"facts": "fact_id", "events": "event_id", "relations": "relation_id"}
+NAME_COLUMNS = ("entity_id", "name_en", "name_zh_hans", "name_zh_hant")
+
+
+class UnknownNameError(LookupError):
+    """A name that matches no entity, table, metric or claim; the message suggests the nearest."""
+
+    def __str__(self) -> str:  # KeyError-style quoting would hide the suggestions
+        return str(self.args[0]) if self.args else ""
+
+
+def package(root: str | Path | None = None) -> dict:
+    """The package descriptor (datapackage.json) as a dict."""
+    return schema.descriptor(root)
+
+
+def tables(root: str | Path | None = None) -> list[str]:
+    """The names of the tables, in the descriptor's order."""
+    return [res["name"] for res in package(root)["resources"]]
+
+
+def _check_table(name: str, root) -> None:
+    names = tables(root)
+    if name not in names:
+        near = difflib.get_close_matches(name, names, n=3)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise UnknownNameError(f"no table {name!r}{hint} The tables are: {', '.join(names)}")
+
+
+def _as_of_date(as_of: str | date | None) -> date | None:
+    if as_of is None:
+        return None
+    if isinstance(as_of, date):
+        return as_of
+    try:
+        return date.fromisoformat(str(as_of))
+    except ValueError:
+        raise ValueError(f"as_of must be a date like 2025-10-01, not {as_of!r}") from None
+
+
+def _visible_sources(root, as_of: date) -> set[str]:
+    sources = read_frame("sources", root)
+    return {
+        sid
+        for sid, pub in zip(sources["source_id"], sources["published"], strict=True)
+        if (known := known_from(str(pub))) is not None and known <= as_of
+    }
+
+
+def _claims_as_of(root, as_of: date) -> dict[str, pd.DataFrame]:
+    """Every claim table cut to what was published by ``as_of``, with assessments as they stood:
+    an assessment resting on a claim published later reverts to ``unverified``."""
+    visible_sources = _visible_sources(root, as_of)
+    frames = {name: read_frame(name, root) for name in CLAIM_TABLES}
+    for name, frame in frames.items():
+        frames[name] = frame[frame["source_id"].isin(visible_sources)].reset_index(drop=True)
+    visible = set()
+    for name, key in CLAIM_TABLES.items():
+        visible.update(frames[name][key].astype(str))
+    successors = set()
+    for frame in frames.values():
+        successors.update(s for s in frame["supersedes"].dropna().astype(str))
+    for name, key in CLAIM_TABLES.items():
+        frame = frames[name]
+        revert = []
+        for claim_id, assessment, evidence in zip(frame[key], frame["assessment"], frame["evidence_ids"], strict=True):
+            needed = set(str(evidence).split("|")) if isinstance(evidence, str) else set()
+            later = bool(needed - visible)
+            if assessment == "superseded" and claim_id not in successors:
+                later = True
+            revert.append(later and assessment != "unverified")
+        if any(revert):
+            mask = frame.index[revert]
+            frame.loc[mask, "assessment"] = "unverified"
+            frame.loc[mask, "assessment_note"] = f"Assessed on evidence published after {as_of.isoformat()}."
+            frame.loc[mask, "evidence_ids"] = None
+        frames[name] = frame
+    return frames
+
+
+def load(name: str, *, as_of: str | date | None = None, root: str | Path | None = None) -> pd.DataFrame:
+    """One table as a typed DataFrame (nullable dtypes, categoricals for enums, dates as dates).
+
+    With ``as_of``, the sources and claims are cut to what had been published by that day (a
+    source dated to the month counts from the month's end), and each claim's assessment is
+    shown as it stood then.
+    """
+    _check_table(name, root)
+    day = _as_of_date(as_of)
+    if day is None:
+        return read_frame(name, root)
+    if name in CLAIM_TABLES:
+        return _claims_as_of(root, day)[name]
+    frame = read_frame(name, root)
+    if name == "sources":
+        return frame[frame["source_id"].isin(_visible_sources(root, day))].reset_index(drop=True)
+    return frame
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
+def _name_index(entities: pd.DataFrame) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for row in entities.itertuples(index=False):
+        names = [getattr(row, c) for c in NAME_COLUMNS]
+        if isinstance(row.aliases, str):
+            names += row.aliases.split("|")
+        for name in names:
+            if isinstance(name, str) and name:
+                index.setdefault(_fold(name), row.entity_id)
+    return index
+
+
+def find_entity(name: str, *, root: str | Path | None = None) -> str:
+    """The entity_id for an id, English name or alias in either script: 寒武纪, 寒武紀 and
+    Cambricon all give ``cambricon``. Raises UnknownNameError suggesting the nearest names."""
+    entities = read_frame("entities", root)
+    index = _name_index(entities)
+    key = _fold(str(name))
+    if key in index:
+        return index[key]
+    near = difflib.get_close_matches(key, list(index), n=5, cutoff=0.5)
+    near += [n for n in index if key and (key in n or n in key) and n not in near]
+    shown = [f"{n} ({index[n]})" for n in near[:5]]
+    hint = f"; nearest: {', '.join(shown)}" if shown else "; see cnaccel.load('entities') for the names"
+    raise UnknownNameError(f"no entity called {name!r}{hint}")
+
+
+def entity(name: str, *, root: str | Path | None = None) -> dict[str, Any]:
+    """The entity row for a name or id, as a dict."""
+    entity_id = find_entity(name, root=root)
+    entities = read_frame("entities", root)
+    row = entities[entities["entity_id"] == entity_id].iloc[0]
+    return {k: (None if _is_missing(v) else v) for k, v in row.items()}
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _citation_columns(frame: pd.DataFrame, root) -> pd.DataFrame:
+    sources = read_frame("sources", root)[["source_id", "title", "publisher", "published", "url", "reliability"]]
+    sources = sources.rename(columns={c: f"source_{c}" for c in sources.columns if c != "source_id"})
+    return frame.merge(sources, on="source_id", how="left")
+
+
+def _names(frame: pd.DataFrame, column: str, prefix: str, root) -> pd.DataFrame:
+    entities = read_frame("entities", root)[["entity_id", "name_en", "name_zh_hans"]]
+    entities = entities.rename(
+        columns={"entity_id": column, "name_en": f"{prefix}_name", "name_zh_hans": f"{prefix}_name_zh"}
+    )
+    return frame.merge(entities, on=column, how="left")
+
+
+def _claims(name: str, root, as_of, include_superseded: bool) -> pd.DataFrame:
+    day = _as_of_date(as_of)
+    frame = _claims_as_of(root, day)[name] if day else read_frame(name, root)
+    if not include_superseded:
+        frame = frame[~frame["assessment"].isin(["superseded", "retracted"])]
+    return frame
+
+
+def _order(frame: pd.DataFrame, first: list[str]) -> pd.DataFrame:
+    return frame[[*first, *(c for c in frame.columns if c not in first)]].reset_index(drop=True)
+
+
+def facts(
+    entity: str | None = None,
+    metric: str | None = None,
+    period: str | None = None,
+    *,
+    as_of: str | date | None = None,
+    include_superseded: bool = False,
+    root: str | Path | None = None,
+) -> pd.DataFrame:
+    """Facts joined with entity names, metric label, unit and the source's citation.
+
+    ``entity``: an id, name or alias in either script. ``metric``: a metric id or English name.
+    ``period``: a period as stored (``2025-H1``) or its prefix (``2025`` matches 2025-H1, 2025-Q3).
+    Superseded and retracted claims are left out unless ``include_superseded``.
+    """
+    frame = _claims("facts", root, as_of, include_superseded)
+    if entity is not None:
+        frame = frame[frame["entity_id"] == find_entity(entity, root=root)]
+    if metric is not None:
+        frame = frame[frame["metric_id"] == _find_metric(metric, root)]
+    if period is not None:
+        frame = frame[frame["period"].fillna("").str.startswith(str(period))]
+    metrics = read_frame("metrics", root)[["metric_id", "name_en"]].rename(columns={"name_en": "metric_name"})
+    units = read_frame("units", root)[["unit_id", "name_en", "symbol"]].rename(
+        columns={"name_en": "unit_name", "symbol": "unit_symbol"}
+    )
+    frame = frame.merge(metrics, on="metric_id", how="left").merge(units, on="unit_id", how="left")
+    frame = _citation_columns(_names(frame, "entity_id", "entity", root), root)
+    return _order(
+        frame,
+        [
+            "fact_id",
+            "entity_id",
+            "entity_name",
+            "metric_id",
+            "metric_name",
+            "period",
+            "value",
+            "value_max",
+            "qualifier",
+            "unit_id",
+            "context",
+            "quote",
+            "quote_en",
+            "assessment",
+        ],
+    )
+
+
+def events(
+    entity: str | None = None,
+    event_type: str | None = None,
+    *,
+    as_of: str | date | None = None,
+    include_superseded: bool = False,
+    root: str | Path | None = None,
+) -> pd.DataFrame:
+    """Events joined with entity and counterparty names and the source's citation; ``entity``
+    matches either party."""
+    frame = _claims("events", root, as_of, include_superseded)
+    if entity is not None:
+        eid = find_entity(entity, root=root)
+        frame = frame[(frame["entity_id"] == eid) | (frame["counterparty_id"] == eid)]
+    if event_type is not None:
+        frame = frame[frame["event_type"] == event_type]
+    frame = _names(_names(frame, "entity_id", "entity", root), "counterparty_id", "counterparty", root)
+    frame = _citation_columns(frame, root)
+    return _order(
+        frame,
+        [
+            "event_id",
+            "entity_id",
+            "entity_name",
+            "event_type",
+            "date",
+            "counterparty_id",
+            "counterparty_name",
+            "description",
+            "quote",
+            "quote_en",
+            "assessment",
+        ],
+    )
+
+
+def relations(
+    entity: str | None = None,
+    relation_type: str | None = None,
+    *,
+    as_of: str | date | None = None,
+    include_superseded: bool = False,
+    root: str | Path | None = None,
+) -> pd.DataFrame:
+    """Relations joined with both parties' names and the source's citation; ``entity`` matches
+    either party."""
+    frame = _claims("relations", root, as_of, include_superseded)
+    if entity is not None:
+        eid = find_entity(entity, root=root)
+        frame = frame[(frame["subject_id"] == eid) | (frame["object_id"] == eid)]
+    if relation_type is not None:
+        frame = frame[frame["relation_type"] == relation_type]
+    frame = _names(_names(frame, "subject_id", "subject", root), "object_id", "object", root)
+    frame = _citation_columns(frame, root)
+    return _order(
+        frame,
+        [
+            "relation_id",
+            "subject_id",
+            "subject_name",
+            "relation_type",
+            "object_id",
+            "object_name",
+            "date",
+            "context",
+            "quote",
+            "quote_en",
+            "assessment",
+        ],
+    )
+
+
+def _find_metric(metric: str, root) -> str:
+    metrics = read_frame("metrics", root)
+    by_name = {_fold(str(n)): i for i, n in zip(metrics["metric_id"], metrics["name_en"], strict=True)}
+    by_name.update({_fold(str(i)): i for i in metrics["metric_id"]})
+    key = _fold(metric)
+    if key in by_name:
+        return by_name[key]
+    near = difflib.get_close_matches(key, list(by_name), n=3, cutoff=0.5)
+    hint = f"; nearest: {', '.join(by_name[n] for n in near)}" if near else ""
+    raise UnknownNameError(f"no metric called {metric!r}{hint}")
