@@ -199,6 +199,7 @@ def test_plans_may_speak_of_the_future(pkg):
 
 def test_evidence_must_name_real_claims(pkg):
     pkg.edit("facts", "F0012", "assessment", "corroborated")
+    pkg.edit("facts", "F0012", "assessment_note", "")
     line = pkg.edit("facts", "F0012", "evidence_ids", "F9999")
     found = problems_at(pkg, "data/facts.csv", line, "evidence_ids")
     assert [p.message for p in found] == ["F9999 is not a claim id in facts, events or relations"]
