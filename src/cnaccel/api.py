@@ -80,7 +80,8 @@ def _claims_as_of(root, as_of: date) -> dict[str, pd.DataFrame]:
         visible.update(frames[name][key].astype(str))
     successors = set()
     for frame in frames.values():
-        successors.update(s for s in frame["supersedes"].dropna().astype(str))
+        for cell in frame["supersedes"].dropna().astype(str):
+            successors.update(cell.split("|"))
     for name, key in CLAIM_TABLES.items():
         frame = frames[name]
         revert = []

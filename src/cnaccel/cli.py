@@ -1,7 +1,8 @@
 """The ``cnaccel`` command line: a thin layer over the library.
 
-Exit status: 0 success; 1 problems found (validate, verify); 2 unusable input or a usage error.
-Errors are one line on standard error, never a traceback.
+Exit status: 0 success; 1 problems found (validate, verify) or a generated document is stale
+(docs --check); 2 unusable input or a usage error.  Errors are one line on standard error,
+never a traceback.
 """
 
 from __future__ import annotations
@@ -17,42 +18,265 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 
 
 class UsageError(Exception):
-    """A request the command cannot carry out as asked (unknown table, entity, claim id)."""
+    """A request the command cannot carry out as asked."""
+
+
+def _root(args: argparse.Namespace):
+    from .paths import find_root
+
+    return find_root(getattr(args, "root", None))
 
 
 def _validate(args: argparse.Namespace) -> int:
     from .checks import run_checks
-    from .paths import find_root
     from .problems import to_json, to_text
 
-    problems = run_checks(find_root(args.root))
+    problems = run_checks(_root(args))
     print(to_json(problems) if args.format == "json" else to_text(problems))
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"validate": _validate}
+def _info(args: argparse.Namespace) -> int:
+    from . import api
+
+    root = _root(args)
+    desc = api.package(root)
+    print(f"cnaccel {desc.get('version')} (code {__version__})")
+    print(f"data: {root}")
+    for name in api.tables(root):
+        print(f"  {name:<10} {len(api.load(name, root=root)):>6} rows")
+    sources = api.load("sources", root=root)
+    grades = sources["reliability"].value_counts().sort_index()
+    print("sources by reliability: " + ", ".join(f"{g} {n}" for g, n in grades.items()))
+    claims = sum(len(api.load(t, root=root)) for t in api.CLAIM_TABLES)
+    print(f"claims: {claims}")
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    from . import api
+
+    root = _root(args)
+    table = args.table
+    common = {"as_of": args.as_of, "root": root}
+    if table == "facts":
+        frame = api.facts(args.entity, args.metric, args.period, include_superseded=args.include_superseded, **common)
+    elif table in ("events", "relations"):
+        if args.metric or args.period:
+            raise UsageError(f"--metric and --period apply to facts, not {table}")
+        func = api.events if table == "events" else api.relations
+        frame = func(args.entity, include_superseded=args.include_superseded, **common)
+    else:
+        if args.entity or args.metric or args.period:
+            raise UsageError(f"--entity, --metric and --period apply to facts, events and relations, not {table}")
+        frame = api.load(table, **common)
+    if args.columns:
+        wanted = [c.strip() for c in args.columns.split(",") if c.strip()]
+        missing = [c for c in wanted if c not in frame.columns]
+        if missing:
+            raise UsageError(f"no column {', '.join(missing)} in {table}; columns: {', '.join(frame.columns)}")
+        frame = frame[wanted]
+    if args.limit is not None:
+        frame = frame.head(args.limit)
+    if args.format == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif args.format == "json":
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, date_format="iso", indent=1) + "\n")
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_colwidth", 40, "display.width", 200, "display.max_columns", 12):
+            print(frame.to_string(index=False) if len(frame) else f"no rows in {table} match")
+    return EXIT_OK
+
+
+def _cite(args: argparse.Namespace) -> int:
+    from .citation import cite
+
+    if args.package == bool(args.claim_id):
+        raise UsageError("give a claim id (cnaccel cite F0001) or --package, not both")
+    print(cite(None if args.package else args.claim_id, style=args.style, root=_root(args)))
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import BuildError, build_bundle
+
+    try:
+        folder = build_bundle(args.out, root=_root(args), with_dists=args.with_dists)
+    except BuildError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"built {folder} and {folder}.zip")
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from .build import BuildError, verify_bundle
+
+    try:
+        problems = verify_bundle(args.path)
+    except BuildError as exc:
+        raise UsageError(str(exc)) from None
+    for line in problems:
+        print(line)
+    print(f"{len(problems)} problems found" if problems else f"verified: {args.path} matches its checksums")
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _charts(args: argparse.Namespace) -> int:
+    from .charts import ChartsError, render_charts
+
+    try:
+        paths = render_charts(args.out, root=_root(args))
+    except ChartsError as exc:
+        raise UsageError(str(exc)) from None
+    for path in paths:
+        print(path)
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import DiffError, diff_versions, format_json, format_text, load_version
+
+    try:
+        diff = diff_versions(load_version(args.old), load_version(args.new))
+    except DiffError as exc:
+        raise UsageError(str(exc)) from None
+    print(format_json(diff) if args.format == "json" else format_text(diff))
+    return EXIT_OK
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from .docs import write_docs
+
+    stale = write_docs(_root(args), check=args.check)
+    if args.check:
+        for path in stale:
+            print(f"{path}: stale; run `cnaccel docs` and commit the result")
+        return EXIT_PROBLEMS if stale else EXIT_OK
+    for path in stale:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "validate": _validate,
+    "info": _info,
+    "show": _show,
+    "cite": _cite,
+    "build": _build,
+    "verify": _verify,
+    "charts": _charts,
+    "diff": _diff,
+    "docs": _docs,
+}
+
+
+def _add_root(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--root",
+        help="the package folder (default: the current folder if it holds datapackage.json, else the installed data)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cnaccel",
-        description="China's AI-accelerator market, claim by claim: validate, inspect and export the data.",
-        epilog="Exit status: 0 success, 1 problems found, 2 unusable input or usage error.",
+        description="China's AI-accelerator market, claim by claim: validate, inspect, cite and export the data.",
+        epilog="Exit status: 0 success; 1 problems found; 2 unusable input or usage error.",
     )
     parser.add_argument("--version", action="version", version=f"cnaccel {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
+
     p = sub.add_parser(
         "validate",
-        help="run every check of the data model on a package folder",
-        description="Run every check of the data model: schema, provenance (quotes and archive "
-        "hashes), figures against quotes, consistency and hygiene. One line per problem.",
+        help="run every check of the data model",
+        description="Run every check of the data model: schema, provenance (quotes and archive hashes), figures "
+        "against their quotes, consistency and hygiene. One line per problem: file:row:column: message.",
     )
-    p.add_argument(
-        "--root",
-        help="the package folder (default: the current folder if it holds datapackage.json, else the installed data)",
-    )
+    _add_root(p)
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+
+    p = sub.add_parser(
+        "info",
+        help="version, rows per table, sources",
+        description="Show the version, rows per table and sources by reliability grade.",
+    )
+    _add_root(p)
+
+    p = sub.add_parser(
+        "show",
+        help="print a table, with the API's filters",
+        description="Print a table. facts, events and relations come joined with names and citations, as "
+        "cnaccel.facts(), events() and relations() return them.",
+    )
+    p.add_argument("table", help="sources, entities, products, metrics, units, facts, events or relations")
+    p.add_argument("--entity", help="an entity id, name or alias in either script (寒武纪, 寒武紀, Cambricon)")
+    p.add_argument("--metric", help="a metric id or English name (facts only)")
+    p.add_argument("--period", help="a period or its prefix: 2025 matches 2025-H1 and 2025-Q3 (facts only)")
+    p.add_argument("--as-of", dest="as_of", help="only what had been published by this day (YYYY-MM-DD)")
+    p.add_argument("--include-superseded", action="store_true", help="keep superseded and retracted claims")
+    p.add_argument("--columns", help="comma-separated columns to keep")
+    p.add_argument("--limit", type=int, help="at most this many rows")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
+    _add_root(p)
+
+    p = sub.add_parser(
+        "cite",
+        help="cite a claim or the package",
+        description="Print a citation for one claim "
+        "(its source, quote and the package version) or, with --package, for the dataset.",
+    )
+    p.add_argument("claim_id", nargs="?", help="a claim id: F0001, E0001, R0001")
+    p.add_argument("--package", action="store_true", help="cite the dataset itself")
+    p.add_argument("--style", choices=["text", "bibtex"], default="text", help="citation style (default: text)")
+    _add_root(p)
+
+    p = sub.add_parser(
+        "build",
+        help="build the release bundle",
+        description="Validate, then build "
+        "OUT/cnaccel-VERSION/ (Parquet, CSV, SQLite, Excel, datapackage.json, SHA256SUMS) and its zip. "
+        "A failed build leaves OUT as it was.",
+    )
+    p.add_argument("--out", default="dist", help="output folder (default: dist)")
+    p.add_argument("--with-dists", action="store_true", help="also build the wheel and sdist into OUT")
+    _add_root(p)
+
+    p = sub.add_parser(
+        "verify",
+        help="check a bundle against its checksums",
+        description="Check a bundle folder or zip against its SHA256SUMS and datapackage.json hashes.",
+    )
+    p.add_argument("path", help="a bundle folder or its zip")
+
+    p = sub.add_parser(
+        "charts",
+        help="render the charts",
+        description="Render PNG charts from the data (needs matplotlib: pip install 'cnaccel[charts]').",
+    )
+    p.add_argument("--out", default="docs/img", help="output folder (default: docs/img)")
+    _add_root(p)
+
+    p = sub.add_parser(
+        "diff",
+        help="what changed between two versions",
+        description="Compare two versions of the "
+        "package: folders, bundle folders or zips, or git refs (HEAD~1, v0.1.0).",
+    )
+    p.add_argument("old")
+    p.add_argument("new")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+
+    p = sub.add_parser(
+        "docs",
+        help="regenerate the generated documents",
+        description="Write docs/data-dictionary.md "
+        "and docs/coverage.md from the data; with --check, only report stale ones (exit 1).",
+    )
+    p.add_argument("--check", action="store_true", help="report stale documents instead of writing them")
+    _add_root(p)
     return parser
 
 
@@ -61,15 +285,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except UnusableInput as exc:
+    except (UnusableInput, UsageError, FileNotFoundError, ValueError) as exc:
         print(f"cnaccel {args.command}: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
-    except UsageError as exc:
+    except LookupError as exc:  # UnknownNameError: an entity, table, metric or claim that is not there
         print(f"cnaccel {args.command}: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
-    except FileNotFoundError as exc:
-        print(f"cnaccel {args.command}: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
+    except BrokenPipeError:  # pragma: no cover - output piped to head
+        return EXIT_OK
     except KeyboardInterrupt:  # pragma: no cover
         return 130
 
