@@ -92,3 +92,29 @@ def test_help_on_every_command(capsys):
             main([command, "--help"])
         assert exit_info.value.code == 0
         assert "usage: cnaccel " + command in capsys.readouterr().out
+
+
+def test_diff_between_folders(capsys, pkg, tmp_path):
+    from conftest import ROOT
+
+    pkg.edit("facts", "F0002", "assessment", "disputed")
+    code, out, _ = run(capsys, "diff", str(ROOT), str(pkg.root))
+    assert code == 0 and "F0002" in out
+    code, out, _ = run(capsys, "diff", str(ROOT), str(pkg.root), "--format", "json")
+    assert code == 0 and json.loads(out)
+    code, _, err = run(capsys, "diff", str(tmp_path / "nowhere"), str(pkg.root))
+    assert code == 2 and err.startswith("cnaccel diff: ") and err.count("\n") == 1
+
+
+def test_docs_check_reports_stale_documents(capsys, pkg):
+    from conftest import ROOT
+
+    (pkg.root / "docs").mkdir()
+    for name in ("data-dictionary.md", "coverage.md"):
+        (pkg.root / "docs" / name).write_text((ROOT / "docs" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    assert run(capsys, "docs", "--check", "--root", str(pkg.root))[0] == 0
+    pkg.edit("facts", "F0002", "assessment", "disputed")
+    code, out, _ = run(capsys, "docs", "--check", "--root", str(pkg.root))
+    assert code == 1 and "coverage.md: stale" in out
+    assert run(capsys, "docs", "--root", str(pkg.root))[0] == 0
+    assert run(capsys, "docs", "--check", "--root", str(pkg.root))[0] == 0
