@@ -22,7 +22,7 @@ build: validate
 	$(BIN)/cnaccel build --out dist
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
