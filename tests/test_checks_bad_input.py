@@ -241,3 +241,16 @@ def test_missing_table_file_is_unusable(pkg):
     (pkg.root / "data" / "events.csv").unlink()
     with pytest.raises(UnusableInput, match=r"data/events\.csv: file not found"):
         run_checks(pkg.root)
+
+
+def test_malformed_schema_is_unusable_not_a_traceback(pkg):
+    import json
+
+    path = pkg.root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"][3]["schema"]["fields"][0]["type"] = "no-such-type"
+    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    problems = run_checks(pkg.root)
+    assert [str(p) for p in problems] == [
+        'datapackage.json: field error: field type "no-such-type" is not supported (fix datapackage.json)'
+    ]

@@ -35,7 +35,10 @@ def check(package: RawPackage) -> list[Problem]:
         from frictionless import validate
     except ImportError:  # pragma: no cover - depends on the environment
         raise UnusableInput("the schema check needs frictionless: pip install 'cnaccel[validate]'") from None
-    report = validate(str(package.root / DESCRIPTOR))
+    try:
+        report = validate(str(package.root / DESCRIPTOR))
+    except Exception as exc:  # frictionless raises its own exceptions on a malformed descriptor
+        raise UnusableInput(f"{DESCRIPTOR}: frictionless cannot read it ({exc}); fix the descriptor") from None
     problems: list[Problem] = []
     paths = {res.get("name"): res.get("path", DESCRIPTOR) for res in package.descriptor["resources"]}
     for task in report.tasks:
