@@ -19,7 +19,7 @@ validate: $(STAMP)
 	$(BIN)/frictionless validate datapackage.json
 
 build: validate
-	$(BIN)/cnaccel build --out dist
+	$(BIN)/cnaccel build --out dist --with-dists
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard benchmarks)

@@ -124,10 +124,12 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _charts(args: argparse.Namespace) -> int:
-    from .charts import ChartsError, render_charts
+    from .charts import ChartsError, render_charts, render_charts_doc
 
+    doc = args.doc if args.doc is not None else ("docs/charts.md" if args.out == "docs/img" else None)
     try:
-        paths = render_charts(args.out, root=_root(args))
+        root = _root(args)
+        paths = render_charts_doc(doc, args.out, root=root) if doc else render_charts(args.out, root=root)
     except ChartsError as exc:
         raise UsageError(str(exc)) from None
     for path in paths:
@@ -257,6 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Render PNG charts from the data (needs matplotlib: pip install 'cnaccel[charts]').",
     )
     p.add_argument("--out", default="docs/img", help="output folder (default: docs/img)")
+    p.add_argument(
+        "--doc", help="also write a Markdown page showing the charts (default with --out docs/img: docs/charts.md)"
+    )
     _add_root(p)
 
     p = sub.add_parser(

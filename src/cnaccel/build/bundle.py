@@ -1,0 +1,233 @@
+"""Build the release bundle: validate, write every form into a staging folder, swap it in.
+
+``out/cnaccel-<version>/`` holds ``parquet/``, ``csv/``, ``cnaccel.sqlite``, ``cnaccel.xlsx``,
+a ``datapackage.json`` describing the bundle (with each file's size and SHA-256) and
+``SHA256SUMS``; ``out/cnaccel-<version>.zip`` is the same folder zipped. Optionally the wheel
+and sdist land in ``out/`` too. Nothing in ``out/`` changes until every file has been written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from . import BuildError, parquet, sqlite, xlsx
+
+SOURCE_DATE_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: fixed so the wheel and sdist are reproducible
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+SUMS = "SHA256SUMS"
+DESCRIPTOR = "datapackage.json"
+PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+ARCHIVE_FOLDER = "sources"
+_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]*$")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def bundle_name(package: dict) -> str:
+    """``cnaccel-<version>``; BuildError when the descriptor's version is missing or unsafe."""
+    version = str(package.get("version", ""))
+    if not _VERSION.match(version):
+        raise BuildError(f"datapackage.json: version {version!r} is not usable in a file name; set e.g. 0.1.0")
+    return f"{package.get('name', 'cnaccel')}-{version}"
+
+
+def _validate(root: Path) -> None:
+    from ..checks import run_checks
+
+    problems = run_checks(root)
+    if problems:
+        count = len(problems)
+        raise BuildError(f"data does not validate: {count} problem{'s' if count != 1 else ''}; run `cnaccel validate`")
+
+
+def _package(root: Path) -> dict:
+    return json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
+
+
+def _with_file_facts(res: dict, folder: Path) -> dict:
+    path = folder / res["path"]
+    return {**res, "bytes": path.stat().st_size, "hash": f"sha256:{sha256_file(path)}"}
+
+
+def bundle_descriptor(package: dict, folder: Path) -> dict:
+    """The descriptor of the bundle: the package's metadata, a resource for each CSV file and
+    one for each Parquet file (``<table>-parquet``, its foreign keys pointing at Parquet)."""
+    meta = {k: v for k, v in package.items() if k != "resources"}
+    csv_resources, parquet_resources = [], []
+    for res in package["resources"]:
+        name = res["name"]
+        csv_res = {**res, "path": f"csv/{name}.csv"}
+        csv_resources.append(_with_file_facts(csv_res, folder))
+        table_schema = json.loads(json.dumps(res["schema"]))
+        for fk in table_schema.get("foreignKeys", []):
+            ref = fk["reference"]
+            if ref.get("resource"):
+                ref["resource"] = f"{ref['resource']}-parquet"
+        parquet_res = {
+            "name": f"{name}-parquet",
+            "type": "table",
+            "title": f"{res.get('title', name)} (Parquet)",
+            "description": res.get("description", ""),
+            "path": f"parquet/{name}.parquet",
+            "format": "parquet",
+            "mediatype": PARQUET_MEDIATYPE,
+            "schema": table_schema,
+        }
+        parquet_resources.append(_with_file_facts(parquet_res, folder))
+    return {**meta, "resources": csv_resources + parquet_resources}
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def write_sums(folder: Path) -> None:
+    """``SHA256SUMS``: ``<hex>  <path>`` for every file but itself, sorted by path."""
+    lines = [f"{sha256_file(folder / rel)}  {rel}\n" for rel in _files(folder) if rel != SUMS]
+    (folder / SUMS).write_text("".join(lines), encoding="utf-8", newline="\n")
+
+
+def write_zip(folder: Path, path: Path) -> None:
+    """Zip ``folder`` (entries under its name) with sorted entries, fixed times and permissions."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for rel in _files(folder):
+            info = zipfile.ZipInfo(f"{folder.name}/{rel}", date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, (folder / rel).read_bytes(), compresslevel=9)
+
+
+def write_folder(root: Path, package: dict, folder: Path) -> None:
+    """Write every file of the bundle for the package at ``root`` into ``folder``."""
+    folder.mkdir(parents=True)
+    parquet.write_all(root, package, folder / "parquet")
+    (folder / "csv").mkdir()
+    for res in package["resources"]:
+        shutil.copyfile(root / res["path"], folder / "csv" / f"{res['name']}.csv")
+    sqlite.write_sqlite(root, package, folder / "cnaccel.sqlite")
+    xlsx.write_xlsx(root, package, folder / "cnaccel.xlsx")
+    text = json.dumps(bundle_descriptor(package, folder), ensure_ascii=False, indent=2) + "\n"
+    (folder / DESCRIPTOR).write_text(text, encoding="utf-8", newline="\n")
+    write_sums(folder)
+
+
+def _archive_paths(names: list[str]) -> list[str]:
+    # Any member inside a folder called "sources" (data/sources.csv is a table, not an archive).
+    return [n for n in names if ARCHIVE_FOLDER in PurePosixPath(n).parts[:-1]]
+
+
+def _check_dist(path: Path) -> None:
+    import tarfile
+
+    if path.suffix == ".whl":
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    else:
+        with tarfile.open(path) as archive:
+            names = archive.getnames()
+    bad = _archive_paths(names)
+    if bad:
+        raise BuildError(f"{path.name} contains archived source texts ({bad[0]}); exclude sources/ from the build")
+
+
+def _check_dist_tools(root: Path) -> None:
+    if importlib.util.find_spec("hatchling") is None or importlib.util.find_spec("build") is None:
+        raise BuildError("building the wheel needs the packages build and hatchling: pip install build hatchling")
+    if not (root / "pyproject.toml").is_file():
+        raise BuildError(f"{root}: no pyproject.toml here; build the wheel from a checkout of the repository")
+
+
+def build_dists(root: Path, outdir: Path) -> list[Path]:
+    """Build the wheel and sdist of the project at ``root`` into ``outdir``, reproducibly."""
+    _check_dist_tools(root)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    command = [sys.executable, "-m", "build", "--no-isolation", "--wheel", "--sdist", "--outdir", str(outdir), "."]
+    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        lines = [line for line in (result.stderr + result.stdout).splitlines() if line.strip()]
+        raise BuildError(f"python -m build failed: {lines[-1] if lines else f'exit status {result.returncode}'}")
+    dists = sorted(p for p in outdir.iterdir() if p.suffix == ".whl" or p.name.endswith(".tar.gz"))
+    for dist in dists:
+        _check_dist(dist)
+    return dists
+
+
+def _swap_in(staging: Path, out: Path, trash: Path) -> None:
+    """Move every entry of ``staging`` into ``out``, replacing same-named entries; on failure put
+    back what was there."""
+    if not out.exists():
+        os.replace(staging, out)  # a new out/: one rename
+        return
+    trash.mkdir()
+    moved: list[tuple[Path, Path | None]] = []
+    try:
+        for entry in sorted(staging.iterdir()):
+            target = out / entry.name
+            old = None
+            if target.exists() or target.is_symlink():
+                old = trash / entry.name
+                os.replace(target, old)
+            moved.append((target, old))
+            os.replace(entry, target)
+    except BaseException:
+        for target, old in reversed(moved):
+            with contextlib.suppress(OSError):
+                if target.is_dir() and not target.is_symlink():
+                    shutil.rmtree(target)
+                elif target.exists() or target.is_symlink():
+                    target.unlink()
+                if old is not None:
+                    os.replace(old, target)
+        raise
+
+
+def build_bundle(out: str | Path, *, root: str | Path | None = None, with_dists: bool = False) -> Path:
+    """Validate the package at ``root`` and write its release bundle into ``out``; returns the bundle
+    folder. Raises BuildError when the data does not validate (nothing is touched) or a step fails
+    (``out`` is left as it was); UnusableInput when the package cannot be read at all."""
+    from ..paths import find_root
+
+    root = find_root(root).resolve()
+    out = Path(out).resolve()
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"{out}: exists and is not a folder; choose another --out")
+    if with_dists:
+        _check_dist_tools(root)
+    _validate(root)
+    package = _package(root)
+    name = bundle_name(package)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        staging = work / "out"
+        staging.mkdir()
+        folder = staging / name
+        write_folder(root, package, folder)
+        write_zip(folder, staging / f"{name}.zip")
+        if with_dists:
+            dist_dir = work / "dist"
+            dist_dir.mkdir()
+            for dist in build_dists(root, dist_dir):
+                os.replace(dist, staging / dist.name)
+        _swap_in(staging, out, work / "replaced")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out / name

@@ -1,0 +1,143 @@
+"""A SQLite database of the tables with the schema's keys and enums declared as constraints.
+
+Columns take their types from ``schema.sqlite_type``; dates are ISO text and booleans 0/1.
+Primary and foreign keys are declared so that ``PRAGMA foreign_key_check`` can prove the
+references, and the view ``facts_cited`` shows each fact with its names and its source's
+citation. The file is built in rollback-journal mode with a fixed insert order, then vacuumed,
+so the same data and SQLite version give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from .. import schema
+from .parquet import sorted_table
+
+PAGE_SIZE = 4096
+
+FACTS_CITED = """CREATE VIEW facts_cited AS
+SELECT
+  f.fact_id,
+  f.entity_id,
+  e.name_en AS entity_name,
+  f.product_id,
+  f.metric_id,
+  m.name_en AS metric_name,
+  f.period,
+  f.period_start,
+  f.period_end,
+  f.value,
+  f.value_max,
+  f.qualifier,
+  f.unit_id,
+  u.name_en AS unit_name,
+  u.symbol AS unit_symbol,
+  f.context,
+  f.quote,
+  f.quote_en,
+  f.claim_type,
+  f.assessment,
+  f.assessment_note,
+  f.source_id,
+  s.title AS source_title,
+  s.publisher AS source_publisher,
+  s.published AS source_published,
+  s.url AS source_url,
+  s.reliability AS source_reliability
+FROM facts AS f
+LEFT JOIN entities AS e ON e.entity_id = f.entity_id
+LEFT JOIN metrics AS m ON m.metric_id = f.metric_id
+LEFT JOIN units AS u ON u.unit_id = f.unit_id
+LEFT JOIN sources AS s ON s.source_id = f.source_id"""
+
+
+def quote_name(name: str) -> str:
+    """A SQL identifier in double quotes."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_text(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _comment(text: str) -> str:
+    # Descriptions are kept in the CREATE TABLE text as SQL comments, one line each.
+    return " ".join(str(text).split())
+
+
+def create_table_sql(res: dict) -> str:
+    """CREATE TABLE for one resource: typed columns, NOT NULL, CHECK for enums and booleans, keys.
+
+    Each column's description follows it as an SQL comment, which SQLite keeps in sqlite_master."""
+    entries: list[tuple[str, str]] = []
+    for field in schema.fields(res):
+        column = quote_name(field["name"])
+        parts = [column, schema.sqlite_type(field)]
+        if field.get("constraints", {}).get("required"):
+            parts.append("NOT NULL")
+        values = schema.enum_of(field)
+        if values:
+            parts.append(f"CHECK ({column} IN ({', '.join(quote_text(v) for v in values)}))")
+        elif field.get("type") == "boolean":
+            parts.append(f"CHECK ({column} IN (0, 1))")
+        entries.append((" ".join(parts), _comment(field.get("description", ""))))
+    key = schema.primary_key(res)
+    if key:
+        entries.append((f"PRIMARY KEY ({', '.join(quote_name(c) for c in key)})", ""))
+    for column, ref_table, ref_column in schema.foreign_keys(res):
+        entries.append(
+            (f"FOREIGN KEY ({quote_name(column)}) REFERENCES {quote_name(ref_table)} ({quote_name(ref_column)})", "")
+        )
+    lines = []
+    for index, (definition, comment) in enumerate(entries):
+        comma = "," if index < len(entries) - 1 else ""
+        lines.append(f"  {definition}{comma}" + (f" -- {comment}" if comment else ""))
+    about = f" -- {_comment(res['description'])}" if res.get("description") else ""
+    return f"CREATE TABLE {quote_name(res['name'])} ({about}\n" + "\n".join(lines) + "\n)"
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def write_sqlite(root: Path, package: dict, path: Path) -> None:
+    """Write every table of the package at ``root`` into a new SQLite file at ``path``."""
+    if path.exists():
+        path.unlink()
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("PRAGMA foreign_keys = OFF")  # rows go in table by table; checked below
+        connection.execute("BEGIN")
+        for res in package["resources"]:
+            connection.execute(create_table_sql(res))
+        connection.execute(FACTS_CITED)
+        for res in package["resources"]:
+            table = sorted_table(res["name"], root, package)
+            columns = [f["name"] for f in schema.fields(res)]
+            insert = (
+                f"INSERT INTO {quote_name(res['name'])} ({', '.join(quote_name(c) for c in columns)}) "
+                f"VALUES ({', '.join('?' for _ in columns)})"
+            )
+            rows = zip(*(table.column(c).to_pylist() for c in columns), strict=True)
+            connection.executemany(insert, ([_cell(v) for v in row] for row in rows))
+        connection.execute("COMMIT")
+        broken = connection.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            table, rowid, parent, _ = broken[0]
+            raise ValueError(
+                f"{len(broken)} broken foreign keys in the SQLite database, e.g. {table} row {rowid} -> {parent}"
+            )
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
