@@ -242,6 +242,30 @@ def facts(
     )
 
 
+EVENT_COLUMNS = ["event_id", "entity_id", "entity_name", "event_type", "date", "counterparty_id", "counterparty_name",
+                 "description", "quote", "quote_en", "assessment"]  # fmt: skip
+RELATION_COLUMNS = ["relation_id", "subject_id", "subject_name", "relation_type", "object_id", "object_name", "date",
+                    "context", "quote", "quote_en", "assessment"]  # fmt: skip
+
+
+Parties = tuple[tuple[str, str], tuple[str, str]]
+
+
+def _two_party(table: str, parties: Parties, kind: tuple[str, str | None], entity: str | None, as_of,
+               include_superseded: bool, root, first: list[str]) -> pd.DataFrame:  # fmt: skip
+    """A claim table between two parties, filtered to an entity on either side and to one kind,
+    joined with both parties' names and the source's citation."""
+    (col_a, prefix_a), (col_b, prefix_b) = parties
+    frame = _claims(table, root, as_of, include_superseded)
+    if entity is not None:
+        eid = find_entity(entity, root=root)
+        frame = frame[(frame[col_a] == eid) | (frame[col_b] == eid)]
+    if kind[1] is not None:
+        frame = frame[frame[kind[0]] == kind[1]]
+    frame = _names(_names(frame, col_a, prefix_a, root), col_b, prefix_b, root)
+    return _order(_citation_columns(frame, root), first)
+
+
 def events(
     entity: str | None = None,
     event_type: str | None = None,
@@ -252,30 +276,9 @@ def events(
 ) -> pd.DataFrame:
     """Events joined with entity and counterparty names and the source's citation; ``entity``
     matches either party."""
-    frame = _claims("events", root, as_of, include_superseded)
-    if entity is not None:
-        eid = find_entity(entity, root=root)
-        frame = frame[(frame["entity_id"] == eid) | (frame["counterparty_id"] == eid)]
-    if event_type is not None:
-        frame = frame[frame["event_type"] == event_type]
-    frame = _names(_names(frame, "entity_id", "entity", root), "counterparty_id", "counterparty", root)
-    frame = _citation_columns(frame, root)
-    return _order(
-        frame,
-        [
-            "event_id",
-            "entity_id",
-            "entity_name",
-            "event_type",
-            "date",
-            "counterparty_id",
-            "counterparty_name",
-            "description",
-            "quote",
-            "quote_en",
-            "assessment",
-        ],
-    )
+    parties = (("entity_id", "entity"), ("counterparty_id", "counterparty"))
+    return _two_party("events", parties, ("event_type", event_type), entity, as_of, include_superseded, root,
+                      EVENT_COLUMNS)  # fmt: skip
 
 
 def relations(
@@ -288,30 +291,9 @@ def relations(
 ) -> pd.DataFrame:
     """Relations joined with both parties' names and the source's citation; ``entity`` matches
     either party."""
-    frame = _claims("relations", root, as_of, include_superseded)
-    if entity is not None:
-        eid = find_entity(entity, root=root)
-        frame = frame[(frame["subject_id"] == eid) | (frame["object_id"] == eid)]
-    if relation_type is not None:
-        frame = frame[frame["relation_type"] == relation_type]
-    frame = _names(_names(frame, "subject_id", "subject", root), "object_id", "object", root)
-    frame = _citation_columns(frame, root)
-    return _order(
-        frame,
-        [
-            "relation_id",
-            "subject_id",
-            "subject_name",
-            "relation_type",
-            "object_id",
-            "object_name",
-            "date",
-            "context",
-            "quote",
-            "quote_en",
-            "assessment",
-        ],
-    )
+    parties = (("subject_id", "subject"), ("object_id", "object"))
+    return _two_party("relations", parties, ("relation_type", relation_type), entity, as_of, include_superseded,
+                      root, RELATION_COLUMNS)  # fmt: skip
 
 
 def _find_metric(metric: str, root) -> str:

@@ -103,7 +103,7 @@ def pandas_dtype(field: dict) -> Any:
     kind = field.get("type", "string")
     if kind == "string":
         values = enum_of(field)
-        return pd.CategoricalDtype(values) if values else pd.StringDtype()
+        return pd.CategoricalDtype(values) if values else pd.StringDtype("pyarrow")
     return {
         "number": pd.Float64Dtype(),
         "integer": pd.Int64Dtype(),

@@ -50,22 +50,20 @@ def read_arrow(name: str, root: str | Path | None = None) -> pa.Table:
 
 
 def to_pandas(table: pa.Table) -> pd.DataFrame:
-    """An Arrow table typed by cnaccel's schema as a DataFrame with nullable pandas dtypes."""
+    """An Arrow table typed by cnaccel's schema as a DataFrame with nullable pandas dtypes:
+    Arrow-backed strings (no copy into Python objects), Float64, Int64, boolean, categoricals for
+    the dictionary-encoded enums and datetime64[ms] for dates."""
     import pandas as pd
     import pyarrow as pa
 
     mapping = {
-        pa.string(): pd.StringDtype(),
-        pa.large_string(): pd.StringDtype(),
+        pa.string(): pd.StringDtype("pyarrow"),
+        pa.large_string(): pd.StringDtype("pyarrow"),
         pa.float64(): pd.Float64Dtype(),
         pa.int64(): pd.Int64Dtype(),
         pa.bool_(): pd.BooleanDtype(),
     }
-    frame = table.to_pandas(types_mapper=mapping.get, date_as_object=False)
-    for column in frame.columns:
-        if frame[column].dtype.kind == "M":
-            frame[column] = frame[column].astype("datetime64[ms]")
-    return frame
+    return table.to_pandas(types_mapper=mapping.get, date_as_object=False)
 
 
 def read_frame(name: str, root: str | Path | None = None) -> pd.DataFrame:
