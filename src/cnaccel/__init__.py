@@ -10,7 +10,7 @@ pandas, pyarrow and frictionless are imported only when a table is first loaded.
 
 from __future__ import annotations
 
-from typing import Any
+from ._lazy import lazy_attributes
 
 __version__ = "0.2.0"
 
@@ -29,16 +29,4 @@ _API = {
 __all__ = ["__version__", *sorted(_API)]
 
 
-def __getattr__(name: str) -> Any:
-    module = _API.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cnaccel' has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_API))
+__getattr__, __dir__ = lazy_attributes(__name__, _API, globals())

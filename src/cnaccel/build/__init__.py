@@ -9,7 +9,7 @@ The archived source texts (``sources/``) never go into the bundle or the wheel.
 
 from __future__ import annotations
 
-from typing import Any
+from .._lazy import lazy_attributes
 
 __all__ = ["BuildError", "build_bundle", "verify_bundle"]
 
@@ -21,17 +21,5 @@ class BuildError(Exception):
 _LAZY = {"build_bundle": "bundle", "verify_bundle": "verify"}
 
 
-def __getattr__(name: str) -> Any:
-    # The writers import pyarrow and openpyxl; load them only when a function is first used.
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cnaccel.build' has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+# The writers import pyarrow and openpyxl: load them only when a function is first used.
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())
