@@ -25,6 +25,7 @@ def test_one_version_everywhere():
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     first = re.search(r"^## \[(\d+\.\d+\.\d+)\]", changelog, re.M)
     assert first and first.group(1) == version, "the latest CHANGELOG.md entry must be the current version"
+    assert f"Version {version}." in (ROOT / "README.md").read_text(encoding="utf-8"), "README's citation line"
 
 
 def test_real_data_validates():
