@@ -26,18 +26,9 @@ def test_load_dtypes_follow_the_table_schema(name):
     assert list(frame.columns) == [f["name"] for f in res["schema"]["fields"]]
     for field in res["schema"]["fields"]:
         dtype = frame[field["name"]].dtype
-        kind = field.get("type", "string")
-        if kind == "string" and schema.enum_of(field):
-            assert isinstance(dtype, pd.CategoricalDtype)
+        assert dtype == schema.pandas_dtype(field), (field["name"], dtype)
+        if schema.enum_of(field):
             assert list(dtype.categories) == schema.enum_of(field)
-        elif kind == "string":
-            assert isinstance(dtype, pd.StringDtype)
-        elif kind == "number":
-            assert dtype == pd.Float64Dtype()
-        elif kind == "boolean":
-            assert dtype == pd.BooleanDtype()
-        elif kind == "date":
-            assert str(dtype) == "datetime64[ms]"
     assert len(frame) > 0
 
 
@@ -52,6 +43,12 @@ def test_values_are_exact_base_units():
 @pytest.mark.parametrize("name", ["寒武纪", "寒武紀", "Cambricon", "cambricon", "CAMBRICON", "寒王"])
 def test_entity_lookup_in_both_scripts(name):
     assert cnaccel.find_entity(name) == "cambricon"
+
+
+def test_entity_row():
+    row = cnaccel.entity("摩爾線程")
+    assert row["entity_id"] == "moore-threads" and row["name_en"] == "Moore Threads"
+    assert "SSE:688795" in row["tickers"]
 
 
 def test_unknown_entity_suggests_the_nearest_names():
