@@ -59,6 +59,16 @@ def test_show_facts_with_filters(capsys, fmt):
         assert rows and {r["entity_id"] for r in rows} == {"cambricon"}
 
 
+def test_show_events_and_relations_by_type(capsys):
+    code, out, _ = run(capsys, "show", "events", "--entity", "摩尔线程", "--type", "ipo_listing", "--format", "csv")
+    assert code == 0 and "ipo_listing" in out and "market_record" not in out
+    code, out, _ = run(capsys, "show", "relations", "--entity", "昆仑芯", "--type", "customer_of", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and rows and {r["relation_type"] for r in rows} == {"customer_of"}
+    code, _, err = run(capsys, "show", "facts", "--type", "ipo_listing")
+    assert code == 2 and "--type applies to events" in err
+
+
 def test_show_as_of_and_columns(capsys):
     code, out, _ = run(
         capsys, "show", "facts", "--as-of", "2025-10-01", "--columns", "fact_id,value", "--format", "csv"

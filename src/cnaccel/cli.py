@@ -60,15 +60,21 @@ def _show(args: argparse.Namespace) -> int:
     table = args.table
     common = {"as_of": args.as_of, "root": root}
     if table == "facts":
+        if args.type:
+            raise UsageError(
+                "--type applies to events (event_type) and relations (relation_type); use --metric for facts"
+            )
         frame = api.facts(args.entity, args.metric, args.period, include_superseded=args.include_superseded, **common)
     elif table in ("events", "relations"):
         if args.metric or args.period:
             raise UsageError(f"--metric and --period apply to facts, not {table}")
         func = api.events if table == "events" else api.relations
-        frame = func(args.entity, include_superseded=args.include_superseded, **common)
+        frame = func(args.entity, args.type, include_superseded=args.include_superseded, **common)
     else:
-        if args.entity or args.metric or args.period:
-            raise UsageError(f"--entity, --metric and --period apply to facts, events and relations, not {table}")
+        if args.entity or args.metric or args.period or args.type:
+            raise UsageError(
+                f"--entity, --metric, --period and --type apply to facts, events and relations, not {table}"
+            )
         frame = api.load(table, **common)
     if args.columns:
         wanted = [c.strip() for c in args.columns.split(",") if c.strip()]
@@ -217,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--entity", help="an entity id, name or alias in either script (寒武纪, 寒武紀, Cambricon)")
     p.add_argument("--metric", help="a metric id or English name (facts only)")
     p.add_argument("--period", help="a period or its prefix: 2025 matches 2025-H1 and 2025-Q3 (facts only)")
+    p.add_argument("--type", help="an event_type (events) or relation_type (relations), e.g. ipo_listing, customer_of")
     p.add_argument("--as-of", dest="as_of", help="only what had been published by this day (YYYY-MM-DD)")
     p.add_argument("--include-superseded", action="store_true", help="keep superseded and retracted claims")
     p.add_argument("--columns", help="comma-separated columns to keep")
