@@ -138,3 +138,9 @@ def test_import_is_light():
     code = f"import sys, cnaccel; assert cnaccel.__version__; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_load_refuses_a_value_outside_an_enum(pkg):
+    pkg.edit("facts", "F0003", "qualifier", "roughly")
+    with pytest.raises(ValueError, match=r"data/facts.csv: column qualifier holds 'roughly', which is not one of"):
+        cnaccel.load("facts", root=pkg.root)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 def read_arrow(name: str, root: str | Path | None = None) -> pa.Table:
     """One table as an Arrow table typed by its schema (enums as dictionaries)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     from .paths import bundled_root
@@ -43,7 +44,11 @@ def read_arrow(name: str, root: str | Path | None = None) -> pa.Table:
         values = schema.enum_of(f)
         if values:
             dictionary = pa.array(values, pa.string())
-            indices = pa.compute.index_in(column, value_set=dictionary).cast(pa.int32())
+            indices = pc.index_in(column, value_set=dictionary).cast(pa.int32())
+            if indices.null_count != column.null_count:  # a value outside the enum would silently become missing
+                bad = pc.filter(column, pc.and_(pc.is_valid(column), pc.is_null(indices)))[0]
+                raise ValueError(f"{res['path']}: column {f['name']} holds {bad.as_py()!r}, which is not one of "
+                                 f"{', '.join(values)}; run `cnaccel validate`")
             column = pa.DictionaryArray.from_arrays(indices.combine_chunks(), dictionary)
         columns.append(column)
     return pa.Table.from_arrays(columns, schema=schema.arrow_schema(res))
