@@ -144,3 +144,11 @@ def test_load_refuses_a_value_outside_an_enum(pkg):
     pkg.edit("facts", "F0003", "qualifier", "roughly")
     with pytest.raises(ValueError, match=r"data/facts.csv: column qualifier holds 'roughly', which is not one of"):
         cnaccel.load("facts", root=pkg.root)
+
+
+def test_a_table_edited_after_loading_is_read_again(pkg):
+    before = cnaccel.load("facts", root=pkg.root).set_index("fact_id")
+    assert before.loc["F0003", "value"] == 2_700_000
+    pkg.edit("facts", "F0003", "context", "edited after the first read")
+    after = cnaccel.load("facts", root=pkg.root).set_index("fact_id")
+    assert after.loc["F0003", "context"] == "edited after the first read"

@@ -14,15 +14,21 @@ from typing import Any
 from .paths import DESCRIPTOR, bundled_root
 
 
+def file_stamp(path: Path) -> tuple[str, int, int]:
+    """What identifies a file's current content for a cache: its path, mtime and size."""
+    stat = path.stat()
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+
 @lru_cache(maxsize=8)
-def _read(path: str) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+def _read(stamp: tuple[str, int, int]) -> dict:
+    return json.loads(Path(stamp[0]).read_text(encoding="utf-8"))
 
 
 def descriptor(root: str | Path | None = None) -> dict:
-    """The package descriptor (a fresh copy, safe to modify)."""
+    """The package descriptor (a fresh copy, safe to modify); read once per version of the file."""
     base = Path(root) if root is not None else bundled_root()
-    return json.loads(json.dumps(_read(str(base / DESCRIPTOR))))
+    return json.loads(json.dumps(_read(file_stamp(base / DESCRIPTOR))))
 
 
 def resource(desc: dict, name: str) -> dict:

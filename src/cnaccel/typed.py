@@ -3,6 +3,7 @@ gives (nullable integers and floats, strings, categoricals for enums, dates as d
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,19 +15,27 @@ if TYPE_CHECKING:
 
 
 def read_arrow(name: str, root: str | Path | None = None) -> pa.Table:
-    """One table as an Arrow table typed by its schema (enums as dictionaries)."""
+    """One table as an Arrow table typed by its schema (enums as dictionaries).
+
+    Arrow tables are immutable, so each version of a file is read once per process: the joins of
+    the API read the same tables several times per call."""
+    from .paths import DESCRIPTOR, bundled_root
+
+    base = Path(root) if root is not None else bundled_root()
+    res = schema.resource(schema.descriptor(base), name)
+    return _read_arrow(name, schema.file_stamp(base / DESCRIPTOR), schema.file_stamp(base / res["path"]))
+
+
+@lru_cache(maxsize=64)
+def _read_arrow(name: str, descriptor_stamp: tuple[str, int, int], csv_stamp: tuple[str, int, int]) -> pa.Table:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    from .paths import bundled_root
-
-    base = Path(root) if root is not None else bundled_root()
-    desc = schema.descriptor(base)
-    res = schema.resource(desc, name)
+    res = schema.resource(schema.descriptor(Path(descriptor_stamp[0]).parent), name)
     flds = schema.fields(res)
     table = pacsv.read_csv(
-        base / res["path"],
+        csv_stamp[0],
         read_options=pacsv.ReadOptions(encoding="utf8", use_threads=False),
         parse_options=pacsv.ParseOptions(newlines_in_values=False),
         convert_options=pacsv.ConvertOptions(
@@ -47,8 +56,10 @@ def read_arrow(name: str, root: str | Path | None = None) -> pa.Table:
             indices = pc.index_in(column, value_set=dictionary).cast(pa.int32())
             if indices.null_count != column.null_count:  # a value outside the enum would silently become missing
                 bad = pc.filter(column, pc.and_(pc.is_valid(column), pc.is_null(indices)))[0]
-                raise ValueError(f"{res['path']}: column {f['name']} holds {bad.as_py()!r}, which is not one of "
-                                 f"{', '.join(values)}; run `cnaccel validate`")
+                raise ValueError(
+                    f"{res['path']}: column {f['name']} holds {bad.as_py()!r}, which is not one of "
+                    f"{', '.join(values)}; run `cnaccel validate`"
+                )
             column = pa.DictionaryArray.from_arrays(indices.combine_chunks(), dictionary)
         columns.append(column)
     return pa.Table.from_arrays(columns, schema=schema.arrow_schema(res))
@@ -74,3 +85,8 @@ def to_pandas(table: pa.Table) -> pd.DataFrame:
 def read_frame(name: str, root: str | Path | None = None) -> pd.DataFrame:
     """One table as a typed DataFrame."""
     return to_pandas(read_arrow(name, root))
+
+
+def clear_cache() -> None:
+    """Forget the tables read so far (for benchmarks that measure a first read)."""
+    _read_arrow.cache_clear()
