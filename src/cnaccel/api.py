@@ -182,8 +182,17 @@ def _names(frame: pd.DataFrame, column: str, prefix: str, root) -> pd.DataFrame:
 
 
 def _claims(name: str, root, as_of, include_superseded: bool) -> pd.DataFrame:
+    """A claim table with its rendered statements, cut to ``as_of`` and to current claims."""
+    import pandas as pd
+
+    from .statements import statements
+    from .typed import read_arrow
+
     day = _as_of_date(as_of)
     frame = _claims_as_of(root, day)[name] if day else read_frame(name, root)
+    said = dict(zip(read_arrow(name, root).column(0).to_pylist(), statements(name, read_arrow(name, root), root),
+                    strict=True))  # fmt: skip
+    frame = frame.assign(statement=pd.array([said[i] for i in frame.iloc[:, 0]], dtype=pd.StringDtype("pyarrow")))
     if not include_superseded:
         frame = frame[~frame["assessment"].isin(["superseded", "retracted"])]
     return frame
@@ -235,17 +244,17 @@ def facts(
             "qualifier",
             "unit_id",
             "context",
-            "quote",
-            "quote_en",
+            "figure",
+            "statement",
             "assessment",
         ],
     )
 
 
 EVENT_COLUMNS = ["event_id", "entity_id", "entity_name", "event_type", "date", "counterparty_id", "counterparty_name",
-                 "description", "quote", "quote_en", "assessment"]  # fmt: skip
+                 "description", "figure", "statement", "assessment"]  # fmt: skip
 RELATION_COLUMNS = ["relation_id", "subject_id", "subject_name", "relation_type", "object_id", "object_name", "date",
-                    "context", "quote", "quote_en", "assessment"]  # fmt: skip
+                    "context", "statement", "assessment"]  # fmt: skip
 
 
 Parties = tuple[tuple[str, str], tuple[str, str]]

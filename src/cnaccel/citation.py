@@ -1,4 +1,5 @@
-"""Citations: for one claim (its source, quote and the package version) and for the package."""
+"""Citations: for one claim (its source, the figure as printed, the passage fingerprint and the
+package version) and for the package."""
 
 from __future__ import annotations
 
@@ -21,6 +22,17 @@ def _claim_row(claim_id: str, root) -> tuple[str, dict]:
     raise UnknownNameError(f"no claim {claim_id!r} in facts, events or relations (ids look like F0001, E0001, R0001)")
 
 
+def _statement(claim_id: str, root) -> str:
+    """The claim's rendered statement."""
+    from .statements import statements
+    from .typed import read_arrow
+
+    table_name, _ = _claim_row(claim_id, root)
+    table = read_arrow(table_name, root)
+    ids = table.column(0).to_pylist()
+    return statements(table_name, table.slice(ids.index(claim_id), 1), root)[0]
+
+
 def _bib_escape(text: str) -> str:
     return text.replace("\\", "\\textbackslash{}").replace("{", "\\{").replace("}", "\\}").replace("&", "\\&")
 
@@ -36,7 +48,7 @@ def package_citation(style: str = "text", root: str | Path | None = None) -> str
             f"  author = {{{{{PACKAGE_AUTHOR}}}}},\n"
             f"  title = {{{_bib_escape(title)}}},\n"
             f"  version = {{{version}}},\n"
-            f"  note = {{Data licensed CC-BY-4.0; quoted excerpts remain their publishers'}}\n}}"
+            f"  note = {{Data licensed CC-BY-4.0}}\n}}"
         )
     _check_style(style)
     return f"{PACKAGE_AUTHOR}. {title}. Version {version}. Data set, CC-BY-4.0."
@@ -48,7 +60,8 @@ def _check_style(style: str) -> None:
 
 
 def cite(claim_id: str | None = None, style: str = "text", *, root: str | Path | None = None) -> str:
-    """A citation for one claim (its source, the quote, and the package version that holds it),
+    """A citation for one claim (its source, the figure as printed, the passage fingerprint and the
+    package version that holds it),
     or for the package when no claim id is given."""
     _check_style(style)
     if claim_id is None:
@@ -64,9 +77,9 @@ def cite(claim_id: str | None = None, style: str = "text", *, root: str | Path |
             "author": f"{{{_bib_escape(authors)}}}" if authors else None,
             "title": f"{{{_bib_escape(source['title'])}}}",
             "publisher": f"{{{_bib_escape(source['publisher'])}}}",
-            "year": f"{{{source['published'][:4]}}}",
+            "year": f"{{{source['published'][:4]}}}" if source["published"] else None,
             "url": f"{{{source['url']}}}" if source["url"] else None,
-            "note": f"{{Quoted as cnaccel {version} claim {claim_id}: {_bib_escape(claim['quote'])}}}",
+            "note": f"{{cnaccel {version} claim {claim_id}: {_bib_escape(_statement(claim_id, root))}}}",
         }
         body = ",\n".join(f"  {k} = {v}" for k, v in fields.items() if v)
         return f"@misc{{{claim_id},\n{body}\n}}"
@@ -76,7 +89,8 @@ def cite(claim_id: str | None = None, style: str = "text", *, root: str | Path |
         f"{source['publisher']},",
         f"{source['published']}.",
         f"{source['url']}." if source["url"] else None,
-        f"Quoted: \u201c{claim['quote']}\u201d",
+        f"Figure as printed: {claim['figure']}." if claim.get("figure") else None,
+        f"Passage SHA-256 {claim['passage_sha256']}.",
         f"(cnaccel {version}, claim {claim_id}, assessment: {claim['assessment']}).",
     ]
     return " ".join(p for p in parts if p)

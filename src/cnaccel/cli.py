@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from . import __version__
 from .problems import UnusableInput
@@ -28,11 +29,15 @@ def _root(args: argparse.Namespace):
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .checks import run_checks
+    from .checks import validate
     from .problems import to_json, to_text
 
-    problems = run_checks(_root(args))
-    print(to_json(problems) if args.format == "json" else to_text(problems))
+    problems, coverage = validate(_root(args))
+    if args.format == "json":
+        print(to_json(problems, {"passages": coverage.__dict__}))
+    else:
+        print(coverage.line(), file=sys.stderr)
+        print(to_text(problems))
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
@@ -167,6 +172,59 @@ def _docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+
+
+def _trace(args: argparse.Namespace) -> int:
+    from .citation import _claim_row
+    from .trace import MARK_CLOSE, MARK_OPEN, trace_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file; save the source's page as text or HTML and pass its path")
+    _table, claim = _claim_row(args.claim_id, _root(args))
+    result = trace_file(path, claim)
+    print(f"{args.claim_id}: {result.message}")
+    if result.shown:
+        print(result.shown)
+        if claim.get("figure"):
+            print(f"(the figure {claim['figure']} is marked {MARK_OPEN}…{MARK_CLOSE}; spaces are removed and "
+                  "characters folded to their NFKC forms, as in the fingerprint)")  # fmt: skip
+    return EXIT_OK if result.outcome == "exact" else EXIT_PROBLEMS
+
+
+def _fingerprint(args: argparse.Namespace) -> int:
+    from .archive import ArchiveError, fingerprint_passage, fingerprint_source
+
+    root = _root(args)
+    try:
+        digest, chars = fingerprint_source(root, args.source_id)
+        print(f"text_sha256={digest}\ntext_chars={chars}")
+        if args.passage:
+            record = fingerprint_passage(root, args.source_id, args.passage, args.figure or "")
+            print(
+                f"passage_sha256={record.passage_sha256}\npassage_start={record.passage_start}\n"
+                f"passage_chars={record.passage_chars}\npassage_simhash={record.passage_simhash}"
+            )
+            if record.figure_found is False:
+                print(f"the figure {args.figure!r} is not in the passage: copy it from the passage as printed",
+                      file=sys.stderr)  # fmt: skip
+                return EXIT_PROBLEMS
+    except ArchiveError as exc:
+        raise UsageError(str(exc)) from None
+    return EXIT_OK
+
+
+def _archive_restore(args: argparse.Namespace) -> int:
+    from .archive import LAST_WITH_TEXTS, ArchiveError, restore_from_git
+
+    try:
+        restored = restore_from_git(_root(args), args.rev or LAST_WITH_TEXTS, overwrite=args.overwrite)
+    except ArchiveError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"restored {len(restored)} texts into archive/")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": _validate,
     "info": _info,
@@ -177,6 +235,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "charts": _charts,
     "diff": _diff,
     "docs": _docs,
+    "trace": _trace,
+    "fingerprint": _fingerprint,
+    "archive-restore": _archive_restore,
 }
 
 
@@ -200,8 +261,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "validate",
         help="run every check of the data model",
-        description="Run every check of the data model: schema, provenance (quotes and archive hashes), figures "
-        "against their quotes, consistency and hygiene. One line per problem: file:row:column: message.",
+        description="Run every check of the data model: schema, provenance (figures as printed, independent "
+        "corroboration, and passage fingerprints for every source whose text is in archive/), figures (value, "
+        "sign, qualifier and unit against the printed figure), consistency and hygiene. One line per problem: "
+        "file:row:column: message (hint) [code]; a line on standard error says how many passages were checked.",
     )
     _add_root(p)
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
@@ -235,7 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
         "cite",
         help="cite a claim or the package",
         description="Print a citation for one claim "
-        "(its source, quote and the package version) or, with --package, for the dataset.",
+        "(its source, the figure as printed, the passage fingerprint and the package version) or, with --package, "
+        "for the dataset.",
     )
     p.add_argument("claim_id", nargs="?", help="a claim id: F0001, E0001, R0001")
     p.add_argument("--package", action="store_true", help="cite the dataset itself")
@@ -280,6 +344,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("old")
     p.add_argument("new")
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+
+    p = sub.add_parser(
+        "trace",
+        help="find a claim's passage in a page you saved",
+        description="Normalise a saved page (text or HTML), find the claim's passage by its fingerprint (at its "
+        "offset, else anywhere) and print it with the figure marked. Without an exact copy, report the nearest "
+        "passage that prints the figure and its similarity; else say the page does not print the figure. "
+        "Exit 0 for an exact match, 1 otherwise.",
+    )
+    p.add_argument("claim_id", help="a claim id: F0001, E0001, R0001")
+    p.add_argument("file", help="the source's page saved as text or HTML (UTF-8)")
+    _add_root(p)
+
+    p = sub.add_parser(
+        "fingerprint",
+        help="record a source's text and a claim's passage (curators)",
+        description="For a curator: print text_sha256 and text_chars of archive/SOURCE_ID.txt and, with "
+        "--passage, the passage columns of a new claim row; with --figure, check the figure stands in the passage.",
+    )
+    p.add_argument("source_id")
+    p.add_argument("--passage", help="the passage that states the claim, copied from the archived text")
+    p.add_argument("--figure", help="the figure as printed")
+    _add_root(p)
+
+    p = sub.add_parser(
+        "archive-restore",
+        help="put the texts read up to 0.2.0 back in archive/ (curators)",
+        description="Restore archive/<source_id>.txt from the repository's history, so that validate can "
+        "check every passage read up to version 0.2.0. Needs a full git clone.",
+    )
+    p.add_argument("--rev", default=None, help="the commit holding sources/ (default: the last one that did)")
+    p.add_argument("--overwrite", action="store_true", help="replace texts already in archive/")
+    _add_root(p)
 
     p = sub.add_parser(
         "docs",

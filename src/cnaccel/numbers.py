@@ -16,12 +16,13 @@ returned with ``is_date`` or not at all, so they never pass for a figure.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["Figure", "format_number", "read_figures"]
+__all__ = ["Figure", "FigureReading", "format_number", "read_figure", "read_figures"]
 
 # fmt: off
 # Full-width and small-form digits and punctuation to ASCII, one character for one, so positions are kept.
@@ -34,7 +35,9 @@ _CN_BIG = {"萬": 10**4, "万": 10**4, "億": 10**8, "亿": 10**8}
 
 # Scale words after a number, longest first.  成 is tenths: 8成 is 80 percent.
 _SCALES = [
-    ("萬億", 10**12), ("万亿", 10**12), ("億", 10**8), ("亿", 10**8), ("萬", 10**4), ("万", 10**4),
+    ("萬億", 10**12), ("万亿", 10**12), ("千億", 10**11), ("千亿", 10**11), ("百億", 10**10), ("百亿", 10**10),
+    ("十億", 10**9), ("十亿", 10**9), ("億", 10**8), ("亿", 10**8), ("千萬", 10**7), ("千万", 10**7),
+    ("百萬", 10**6), ("百万", 10**6), ("十萬", 10**5), ("十万", 10**5), ("萬", 10**4), ("万", 10**4),
     ("千", 10**3), ("百", 10**2),
     (" trillion", 10**12), (" billion", 10**9), (" million", 10**6), (" thousand", 10**3),
     ("trillion", 10**12), ("billion", 10**9), ("million", 10**6), ("thousand", 10**3),
@@ -134,7 +137,9 @@ def _parse_cn(run: str) -> float | None:
     section = 0
     digit: int | None = None
     last_big = math.inf
-    for ch in run:
+    for i, ch in enumerate(run):
+        if ch in "零〇" and digit is None and i > 0 and run[i - 1] not in _CN_DIGITS:
+            continue  # 一百零五: 零 holds an empty place between 百 and 五
         if ch in _CN_DIGITS:
             if digit is not None:
                 return None  # two digits in a row (一二) is a list, not a number
@@ -256,9 +261,12 @@ def _raw_numbers(text: str) -> list[_Raw]:
         _mark(taken, start, raw.end)
     for m in _CN_RUN.finditer(text):
         start, end = m.span()
-        if any(taken[start:end]):
+        run = m.group(0)
+        if run.endswith("百") and text.startswith("分", end):
+            run, end = run[:-1], end - 1  # 百分点, 百分之: percent words, not a hundred
+        if not run or any(taken[start:end]):
             continue
-        value = _parse_cn(m.group(0))
+        value = _parse_cn(run)
         if value is None:
             continue
         is_date = (start > 0 and text[start - 1] == "第") or bool(_DATE_AFTER.match(text, end))
@@ -266,7 +274,9 @@ def _raw_numbers(text: str) -> list[_Raw]:
             found.append(_Raw(value * 10, start, end + 1, True, is_date))
             continue
         percent = text.startswith("%", end)
-        scale = max((_CN_BIG[ch] for ch in m.group(0) if ch in _CN_BIG), default=1)
+        if text[max(0, start - 3) : start] == "百分之":
+            percent, start = True, start - 3
+        scale = max((_CN_BIG[ch] for ch in run if ch in _CN_BIG), default=1)
         found.append(_Raw(value, start, end + (1 if percent else 0), percent, is_date, scale=scale))
     found.sort(key=lambda r: r.start)
     return found
@@ -389,3 +399,99 @@ def _read(original: str) -> list[Figure]:
         figures.append(figure)
         floor, previous = end, figure
     return figures
+
+
+# --- One curated figure: its number, sign and unit words --------------------------------------
+
+# Words that make the number that follows (or precedes) them negative: a loss, a fall, a decrease.
+# 降至 / 跌到 / "fell to" name the level reached, not a change, and so give no sign.
+_NEGATIVE = re.compile(
+    r"(?i)(?:净亏损|淨虧損|亏损|虧損|亏|虧|减少|減少|下降|下滑|下跌|萎缩|萎縮|年减|年減|同比减|同比減|减|減|跌|降|负|負|"
+    r"net loss|loss(?:es)?|deficit|decline[sd]?|decrease[sd]?|fell|fall(?:s|ing)?|drop(?:ped|s)?|down|lower|"
+    r"negative|minus)"
+    r"(?!\s*(?:了\s*)?(?:至|到|为|為|成|to\b))"
+)
+_MINUS = re.compile(r"(?<![\d０-９万萬亿億千百%％元])[-−－–](?=\s*[\d０-９])")
+_CURRENCY_WORDS = [
+    ("USD", r"美元|美金|US\$|USD|U\.S\. dollars?|(?<![A-Za-z])dollars?|(?<![A-Z$])\$"),
+    ("HKD", r"港元|港币|港幣|HK\$|HKD|Hong Kong dollars?"),
+    ("TWD", r"新台币|新臺幣|NT\$|TWD"),
+    ("CNY", r"人民币|人民幣|RMB|CNY|(?i:yuan)|¥|￥"),
+    # A bare 元 is the local currency: renminbi on the mainland, Hong Kong dollars in Hong Kong's press.
+    ("CNY/HKD", r"(?<![美港台])元"),
+]
+_COUNT_WORDS = r"张|張|片|颗|顆|块|塊|枚|(?<![A-Za-z])(?i:cards?|chips?|units?|GPUs?)(?![A-Za-z])"
+_POINT_WORDS = r"百分点|百分點|(?i:percentage points?|(?<![A-Za-z])pp(?![A-Za-z]))"
+_MULTIPLE_WORDS = r"倍|(?i:times)(?![A-Za-z])|(?<=\d)[xX×](?![A-Za-z])"
+
+
+_LIST_ITEM_JOIN = re.compile(
+    r"\s*(?:[元%]|港元|美元|亿元|億元|萬元|万元|亿美元|億美元)?\s*(?:、|和|及|與|与|,|and)\s*"
+    + _CURRENCY
+    + r"?\s*[-−]?\s*"
+)
+
+
+@dataclass(frozen=True)
+class FigureReading:
+    """What a curated figure (``超過270萬張``, ``年減24%``, ``US$17.1 billion``) says.
+
+    ``value`` and ``value_max`` carry the sign the figure's words give; ``currency`` is the ISO
+    code of a currency word in it, ``CNY/HKD`` for a bare 元 (or ""), ``counts`` whether it has a
+    counting word (張, cards), ``percent`` and ``points`` whether it is a percentage or percentage
+    points."""
+
+    value: float
+    value_max: float | None
+    qualifier: str
+    negative: bool
+    currency: str
+    counts: bool
+    percent: bool
+    points: bool
+    multiple: bool
+    numbers: int
+
+
+def _currency_of(text: str) -> str:
+    for code, pattern in _CURRENCY_WORDS:
+        if re.search(pattern, text):
+            return code
+    return ""
+
+
+def read_figure(figure: object) -> FigureReading | None:
+    """The reading of one figure as printed, or None when it holds no readable number.
+
+    A figure holds one number or one range; dates inside it are passed over.  ``numbers`` says
+    how many separate numbers were read, so that a caller can refuse a figure that holds two."""
+    if not isinstance(figure, str) or not figure.strip():
+        return None
+    try:
+        found = [f for f in read_figures(figure) if not f.is_date]
+    except Exception:  # pragma: no cover - read_figures never raises; a reading must not either
+        return None
+    if not found:
+        return None
+    listed = len(found) > 1 and all(
+        _LIST_ITEM_JOIN.fullmatch(figure.translate(_WIDE), a.end, b.start) for a, b in itertools.pairwise(found)
+    )
+    # A list (分别为-18.39亿元、-16.73亿元) is printed for its last item, whose lead words it shares.
+    first = found[-1] if listed else found[0]
+    negative = bool(_NEGATIVE.search(figure) or _MINUS.search(figure))
+    sign = -1.0 if negative else 1.0
+    value, value_max = first.value * sign, (None if first.value_max is None else first.value_max * sign)
+    if value_max is not None and value_max < value:
+        value, value_max = value_max, value
+    return FigureReading(
+        value=value,
+        value_max=value_max,
+        qualifier=first.qualifier,
+        negative=negative,
+        currency=_currency_of(figure),
+        counts=bool(re.search(_COUNT_WORDS, figure)),
+        percent=first.is_percent,
+        points=bool(re.search(_POINT_WORDS, figure)),
+        multiple=bool(re.search(_MULTIPLE_WORDS, figure)),
+        numbers=1 if listed else len(found),
+    )

@@ -22,6 +22,7 @@ class Problem:
     message: str
     hint: str = ""
     check: str = ""
+    code: str = ""
 
     def __str__(self) -> str:
         where = self.file
@@ -30,7 +31,8 @@ class Problem:
         if self.column:
             where += f":{self.column}"
         text = f"{where}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        text = f"{text} ({self.hint})" if self.hint else text
+        return f"{text} [{self.code}]" if self.code else text
 
 
 class UnusableInput(Exception):
@@ -52,6 +54,7 @@ def to_text(problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
-def to_json(problems: list[Problem]) -> str:
-    """A JSON document: {"valid": bool, "problems": [...]}."""
-    return json.dumps({"valid": not problems, "problems": [asdict(p) for p in problems]}, ensure_ascii=False, indent=2)
+def to_json(problems: list[Problem], extra: dict | None = None) -> str:
+    """A JSON document: {"valid": bool, "problems": [...], ...extra}."""
+    document = {"valid": not problems, "problems": [asdict(p) for p in problems], **(extra or {})}
+    return json.dumps(document, ensure_ascii=False, indent=2)

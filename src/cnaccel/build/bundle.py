@@ -9,6 +9,7 @@ and sdist land in ``out/`` too. Nothing in ``out/`` changes until every file has
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import importlib.util
 import json
@@ -21,6 +22,7 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from ..statements import with_statement_field
 from . import BuildError, parquet, sqlite, xlsx
 
 SOURCE_DATE_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: fixed so the wheel and sdist are reproducible
@@ -115,13 +117,34 @@ def write_zip(folder: Path, path: Path) -> None:
             archive.writestr(info, (folder / rel).read_bytes(), compresslevel=9)
 
 
+def write_csv(root: Path, package: dict, res: dict, path: Path) -> None:
+    """The table's CSV as in the repository; a claim table gains its rendered ``statement``."""
+    if all(f["name"] != "statement" for f in res["schema"]["fields"]):
+        shutil.copyfile(root / res["path"], path)
+        return
+    table = parquet.sorted_table(res["name"], root, package)
+    key = table.column(0).to_pylist()
+    said = dict(zip(key, table.column("statement").to_pylist(), strict=True))
+    with (
+        open(root / res["path"], encoding="utf-8", newline="") as src,
+        open(path, "w", encoding="utf-8", newline="") as out,
+    ):
+        reader, writer = csv.reader(src), csv.writer(out, lineterminator="\n")
+        writer.writerow([*next(reader), "statement"])
+        for row in reader:
+            if row:
+                writer.writerow([*row, said.get(row[0], "")])
+
+
 def write_folder(root: Path, package: dict, folder: Path) -> None:
-    """Write every file of the bundle for the package at ``root`` into ``folder``."""
+    """Write every file of the bundle for the package at ``root`` into ``folder``; the claim
+    tables carry their rendered statements."""
+    package = with_statement_field(package)
     folder.mkdir(parents=True)
     parquet.write_all(root, package, folder / "parquet")
     (folder / "csv").mkdir()
     for res in package["resources"]:
-        shutil.copyfile(root / res["path"], folder / "csv" / f"{res['name']}.csv")
+        write_csv(root, package, res, folder / "csv" / f"{res['name']}.csv")
     sqlite.write_sqlite(root, package, folder / "cnaccel.sqlite")
     xlsx.write_xlsx(root, package, folder / "cnaccel.xlsx")
     text = json.dumps(bundle_descriptor(package, folder), ensure_ascii=False, indent=2) + "\n"

@@ -21,15 +21,21 @@ COMPRESSION_LEVEL = 9
 
 
 def sorted_table(name: str, root: Path, package: dict) -> pa.Table:
-    """One table typed by the schema, rows sorted by primary key, the descriptor in its metadata."""
+    """One table typed by the schema, rows sorted by primary key, the descriptor in its metadata;
+    a claim table of a release descriptor ends with its rendered ``statement``."""
     import pyarrow as pa
+
+    from ..statements import statements
 
     res = schema.resource(package, name)
     table = read_arrow(name, root)
     key = schema.primary_key(res)
     if key:
         table = table.sort_by([(column, "ascending") for column in key])
-    return pa.Table.from_arrays(table.columns, schema=schema.arrow_schema(res, package))
+    columns = table.columns
+    if any(f["name"] == "statement" for f in schema.fields(res)):
+        columns = [*columns, pa.array(statements(name, table, root), pa.string())]
+    return pa.Table.from_arrays(columns, schema=schema.arrow_schema(res, package))
 
 
 def write_parquet(name: str, root: Path, package: dict, path: Path) -> None:

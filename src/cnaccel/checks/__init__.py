@@ -2,9 +2,11 @@
 
 Each family lives in its own module and exposes ``check(package) -> list[Problem]``:
 schema (frictionless: types, required, unique, enums, patterns, ranges, keys), provenance
-(archives, hashes, quotes), figures (numbers against their quotes), consistency (ranges,
-periods, dates, sums, references between claims, unused rows) and hygiene (text that is
-NFC, trimmed, free of control characters and formula triggers).
+(figures as printed, independent corroboration, and where a source's text is in archive/ its
+hash, each passage's fingerprint and the figure inside it), figures (numbers, signs,
+qualifiers and units against the printed figure), consistency (ranges, periods, dates, sums,
+references between claims, unused rows) and hygiene (text that is NFC, trimmed, free of control
+characters and formula triggers).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from ..problems import Problem, sort_problems
 from ..raw import RawPackage, read_package
 from . import consistency, figures, hygiene, provenance, schema
+from .provenance import ArchiveCoverage
 
 FAMILIES = {
     "schema": schema.check,
@@ -26,9 +29,21 @@ FAMILIES = {
 
 def run_checks(root: str | Path, *, families: list[str] | None = None) -> list[Problem]:
     """All problems of the package at ``root``, sorted. Raises UnusableInput when it cannot be read."""
+    return validate(root, families=families)[0]
+
+
+def validate(root: str | Path, *, families: list[str] | None = None) -> tuple[list[Problem], ArchiveCoverage]:
+    """All problems of the package at ``root``, sorted, and how many passages could be checked
+    against texts in archive/. Raises UnusableInput when the package cannot be read."""
     package: RawPackage = read_package(root)
     problems: list[Problem] = []
+    coverage = ArchiveCoverage()
     for name, check in FAMILIES.items():
-        if families is None or name in families:
+        if families is not None and name not in families:
+            continue
+        if name == "provenance":
+            found, coverage = provenance.check_with_coverage(package)
+            problems.extend(found)
+        else:
             problems.extend(check(package))
-    return sort_problems(problems)
+    return sort_problems(problems), coverage

@@ -81,7 +81,7 @@ def _values(package, metrics, report) -> None:
                     column,
                     f"{format_number(number)} percent is more than 100, and metric "
                     f"{metric.get('metric_id')} does not allow it",
-                    "check the quote; a growth rate belongs to a metric with percent_may_exceed_100",
+                    "check the figure; a growth rate belongs to a metric with percent_may_exceed_100",
                 )
 
 

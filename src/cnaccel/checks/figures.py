@@ -1,24 +1,21 @@
-"""Figures check: a stated fact's value, value_max and qualifier are what its quote writes.
+"""Figures check: a stated fact's value, value_max, qualifier, sign and unit are what its printed
+figure says.
 
-The quote is read with :mod:`cnaccel.numbers`.  ``171億`` stored as 1.71e11 is caught here,
-and so is ``超過`` stored as ``exact``.  A fact whose number is not written in its quote must
-say ``derivation = derived`` and name the rows it was computed from.
+The figure is read with :func:`cnaccel.numbers.read_figure`: ``171億美元`` stored as 1.71e11 is
+caught here, ``超過`` stored as ``exact``, ``年減24%`` stored as +24, and ``美元`` with unit
+``CNY``.  A metric defined as a loss (``measures_loss``) stores a positive number, so its words of
+loss give no sign.  A derived fact prints no figure and is not read here; the consistency check
+asks that it names the rows it was computed from.
 """
 
 from __future__ import annotations
 
 import math
-import re
 
-from ..numbers import Figure, format_number, read_figures
+from ..numbers import FigureReading, format_number, read_figure
 from ..problems import Problem
-from ..raw import RawPackage
+from ..raw import RawPackage, Row
 from ._claims import to_float
-
-NEGATIVE_WORDS = re.compile(
-    r"亏损|虧損|亏|虧|跌|下降|減|减|下滑|萎縮|萎缩|负|負|"
-    r"(?i:loss|deficit|decline|fell|fall|drop|down|negative)"
-)
 
 
 def _same(a: float | None, b: float | None) -> bool:
@@ -27,86 +24,107 @@ def _same(a: float | None, b: float | None) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def _distance(figure: Figure, target: float) -> float:
-    if figure.value <= 0 or target <= 0:
-        return math.inf
-    return abs(math.log10(figure.value / target))
+def _expected(reading: FigureReading, loss_metric: bool) -> tuple[float, float | None]:
+    """The value and upper end the figure gives, in the metric's sign convention."""
+    value, value_max = reading.value, reading.value_max
+    if loss_metric:
+        value, value_max = abs(value), (None if value_max is None else abs(value_max))
+        if value_max is not None and value_max < value:
+            value, value_max = value_max, value
+    return value, value_max
+
+
+def _unit_problem(reading: FigureReading, unit_id: str, kind: str) -> str | None:
+    """What the figure's unit words say against the row's unit, or None when they agree."""
+    if reading.currency and kind == "currency" and unit_id not in reading.currency.split("/"):
+        return f"the figure is in {reading.currency} but the unit is {unit_id}"
+    if reading.currency and kind not in ("currency", ""):
+        return f"the figure is an amount in {reading.currency} but the unit is {unit_id}"
+    if reading.counts and kind in ("currency", "ratio"):
+        return f"the figure counts things but the unit is {unit_id}"
+    if reading.percent and kind not in ("ratio", ""):
+        return f"the figure is a percentage but the unit is {unit_id}"
+    if reading.points and unit_id == "percent":
+        return "the figure is in percentage points but the unit is percent"
+    if reading.percent and unit_id == "percentage_points":
+        return "the figure is a percentage but the unit is percentage_points"
+    return None
 
 
 def check(package: RawPackage) -> list[Problem]:
     problems: list[Problem] = []
     file = package.path_of("facts")
     kinds = {row.get("unit_id"): row.get("kind") for row in package.rows("units")}
+    losses = {row.get("metric_id") for row in package.rows("metrics") if row.get("measures_loss") == "true"}
 
-    def report(row, column: str, message: str, hint: str = "") -> None:
-        problems.append(Problem(file, row.line, column, message, hint, "figures"))
+    def report(row: Row, column: str, code: str, message: str, hint: str) -> None:
+        problems.append(Problem(file, row.line, column, message, hint, "figures", code))
 
     for row in package.rows("facts"):
-        if row.get("derivation") == "derived":
-            continue
+        figure = row.get("figure")
         value = to_float(row.get("value"))
-        if value is None:
+        if row.get("derivation") == "derived" or not figure or value is None:
+            continue
+        reading = read_figure(figure)
+        if reading is None:
+            continue  # the provenance check reports a figure without a number
+        if reading.numbers > 1:
+            report(
+                row,
+                "figure",
+                "figure-several-numbers",
+                f"{figure!r} holds {reading.numbers} numbers",
+                "keep one number (or one range, or one list item with its lead words) in the figure",
+            )
             continue
         value_max = to_float(row.get("value_max"))
-        quote = row.get("quote")
-        figures = [f for f in read_figures(quote) if not f.is_date]
-        # A loss range (-1.06e9 to -9.5e8) is written as 9.5億至10.6億: compare magnitudes, low to high.
-        target, target_max = abs(value), (abs(value_max) if value_max is not None else None)
-        if target_max is not None and target_max < target:
-            target, target_max = target_max, target
-        if value < 0 and not (NEGATIVE_WORDS.search(quote) or re.search(r"[-−]\s*[\d０-９]", quote)):
+        want, want_max = _expected(reading, row.get("metric_id") in losses)
+        if not _same(abs(want), abs(value)):
             report(
                 row,
                 "value",
-                f"{format_number(value)} is negative but the quote has no minus sign or word of loss or decline",
-                "store the number as the quote gives it",
-            )
-        if not figures:
-            report(
-                row,
-                "value",
-                f"{format_number(value)} is not written in the quote",
-                "quote the words that state the number, or set derivation to derived and name derived_from",
+                "figure-mismatch",
+                f"{format_number(value)} does not match the figure {figure!r} ({format_number(want)})",
+                "store the number in base units as the figure prints it (171億 is 1.71e10)",
             )
             continue
-        matches = [f for f in figures if _same(f.value, target)]
-        exact = [f for f in matches if _same(f.value_max, target_max)]
-        if not matches:
-            nearest = min(figures, key=lambda f: _distance(f, target))
+        max_sign_differs = want_max is not None and value_max is not None and not _same(want_max, value_max)
+        if not _same(want, value) or max_sign_differs:
+            said = "a loss or decline" if reading.negative else "no loss, decline or minus sign"
             report(
                 row,
                 "value",
-                f"{format_number(value)} does not match {nearest.text} in the quote ({format_number(nearest.value)})",
-                "store the number in base units as the quote writes it",
+                "figure-sign",
+                f"{format_number(value)} has the wrong sign: the figure {figure!r} prints {said}",
+                "store the sign the figure's words give (a metric defined as a loss stores a positive number)",
             )
             continue
-        if not exact:
-            figure = matches[0]
+        if not _same(want_max, value_max):
             report(
                 row,
                 "value_max",
-                f"{format_number(value_max)} does not match the quote's "
-                f"{figure.text} (upper end {format_number(figure.value_max)})",
+                "figure-mismatch-max",
+                f"{format_number(value_max)} does not match the upper end of {figure!r} ({format_number(want_max)})",
+                "store the range's upper end, or leave value_max empty for a single number",
             )
             continue
-        qualifier = row.get("qualifier")
-        agreeing = [f for f in exact if f.qualifier == qualifier]
-        if not agreeing:
-            figure = exact[0]
-            said = f"{figure.marker} in the quote" if figure.marker else f"the bare figure {figure.text} in the quote"
+        if reading.qualifier != row.get("qualifier"):
             report(
                 row,
                 "qualifier",
-                f"{qualifier} does not match {said} ({figure.qualifier})",
-                "set the qualifier the quote's words give",
+                "figure-qualifier",
+                f"{row.get('qualifier')} does not match the figure {figure!r} ({reading.qualifier})",
+                "set the qualifier its words give (約 approx, 超過 lower_bound, 不到 upper_bound, a range)",
             )
             continue
-        figure = agreeing[0]
-        if figure.is_percent and kinds.get(row.get("unit_id")) not in (None, "ratio"):
+        unit_id = row.get("unit_id")
+        mismatch = _unit_problem(reading, unit_id, kinds.get(unit_id, ""))
+        if mismatch:
             report(
                 row,
                 "unit_id",
-                f"the quote gives a percentage ({figure.text}) but the unit is {row.get('unit_id')}",
-                "use unit percent or percentage_points",
+                "figure-unit",
+                mismatch,
+                "set the unit the figure's currency or counting word gives (美元 USD, 港元 HKD, 元 CNY, 張 cards)",
             )
     return problems

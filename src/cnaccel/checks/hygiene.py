@@ -7,12 +7,15 @@ join, and a cell starting with ``=`` runs as a formula when an analyst opens the
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from ..problems import Problem
 from ..raw import RawPackage
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A printed +45.21% or -5.30亿元 is a figure, not a formula: a sign followed by a number.
+SIGNED_NUMBER = re.compile(r"^[+-]\s?[\d.]")
 INVISIBLE = {
     "\u200b",
     "\u200c",
@@ -30,7 +33,7 @@ def cell_problem(text: str) -> str | None:
     """What is wrong with one text cell, or None."""
     if text != text.strip():
         return "has leading or trailing spaces; trim them"
-    if text.startswith(FORMULA_STARTS):
+    if text.startswith(FORMULA_STARTS) and not SIGNED_NUMBER.match(text):
         return f"starts with {text[0]!r}, which a spreadsheet would run as a formula; reword the cell"
     for ch in text:
         if unicodedata.category(ch) == "Cc":
