@@ -1,4 +1,8 @@
-"""Shared fixtures: a throw-away copy of the package to break, and helpers to edit it."""
+"""Shared fixtures: a throw-away copy of the package to break, and helpers to edit it.
+
+The texts the sources were read from are not part of the repository; those read up to 0.2.0
+stand in its history, and ``history_archive`` restores them once per test session, so that the
+provenance checks run against real texts on every clone (CI clones the whole history)."""
 
 from __future__ import annotations
 
@@ -11,8 +15,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session")
+def history_archive(tmp_path_factory) -> Path:
+    """A folder of the texts read up to 0.2.0, restored from the repository's history."""
+    from cnaccel.archive import restore_from_git
+
+    if not (ROOT / ".git").exists():
+        pytest.skip("the texts sources were read from live in the repository's git history: run in a clone")
+    folder = tmp_path_factory.mktemp("archive")
+    restore_from_git(ROOT, into=folder)
+    return folder
+
+
 class PackageCopy:
-    """A copy of the repository's package (descriptor, data, archives) in a temporary folder."""
+    """A copy of the repository's package (descriptor, data, archived texts) in a temporary folder."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -60,10 +76,10 @@ class PackageCopy:
 
 
 @pytest.fixture()
-def pkg(tmp_path: Path) -> PackageCopy:
+def pkg(tmp_path: Path, history_archive: Path) -> PackageCopy:
     target = tmp_path / "pkg"
     target.mkdir()
     shutil.copy(ROOT / "datapackage.json", target / "datapackage.json")
     shutil.copytree(ROOT / "data", target / "data")
-    shutil.copytree(ROOT / "sources", target / "sources")
+    shutil.copytree(history_archive, target / "archive")
     return PackageCopy(target)

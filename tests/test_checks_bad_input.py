@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 
 from cnaccel.checks import run_checks
@@ -50,66 +48,206 @@ def test_dangling_parent(pkg):
     assert found and '"nobody"' in found[0].message
 
 
-def test_quote_not_in_archive(pkg):
-    line = pkg.edit("facts", "F0001", "quote", "2024年,英偉達在中國市場的全部收入為172億美元")
-    message = only_message(pkg, "data/facts.csv", line, "quote")
-    assert message == "not found verbatim in sources/36kr-2025-12-domestic-gpu-race.txt"
+SEED = "36kr-2025-12-domestic-gpu-race"
 
 
-def test_quote_differing_in_width_gets_a_pointed_hint(pkg):
-    line = pkg.edit("facts", "F0001", "quote", "2024年，英偉達在中國市場的全部收入為171億美元")
-    found = problems_at(pkg, "data/facts.csv", line, "quote")
-    assert len(found) == 1 and "spaces or character width" in found[0].hint
+def test_known_answer_f0001_passage_at_its_offset(pkg):
+    from cnaccel.fingerprint import normalise, sha256
+
+    row = pkg.row("facts", "F0001")
+    text = normalise((pkg.root / "archive" / f"{SEED}.txt").read_text(encoding="utf-8"))
+    start, chars = int(row["passage_start"]), int(row["passage_chars"])
+    assert (start, chars) == (7, 26)
+    assert sha256(text[start : start + chars]) == row["passage_sha256"]
+    assert row["figure"] == "171億美元" and "171億美元" in text[start : start + chars]
 
 
-def test_archive_edited_after_hashing(pkg):
-    path = pkg.root / "sources" / "36kr-2025-12-domestic-gpu-race.txt"
-    path.write_bytes(path.read_bytes() + b"\n")
-    line = pkg.line_of("sources", "36kr-2025-12-domestic-gpu-race")
-    message = only_message(pkg, "data/sources.csv", line, "archive_sha256")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    assert message.startswith(f"sources/36kr-2025-12-domestic-gpu-race.txt has SHA-256 {digest[:12]}")
-
-
-def test_missing_archive_and_orphan_archive(pkg):
-    path = pkg.root / "sources" / "36kr-2025-12-domestic-gpu-race.txt"
-    path.rename(path.with_name("stray.txt"))
-    line = pkg.line_of("sources", "36kr-2025-12-domestic-gpu-race")
-    assert only_message(pkg, "data/sources.csv", line, "source_id") == (
-        "no archived text at sources/36kr-2025-12-domestic-gpu-race.txt"
+def test_one_edited_character_in_the_passage_names_f0001_only(pkg):
+    path = pkg.root / "archive" / f"{SEED}.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("全部收入為171億", "全部收入为171億", 1), encoding="utf-8")
+    found = run_checks(pkg.root)
+    assert [(p.file, p.row, p.column, p.code) for p in found] == [
+        ("data/facts.csv", pkg.line_of("facts", "F0001"), "passage_sha256", "passage-mismatch")
+    ]
+    assert found[0].message == (
+        f"the 26 characters at 7 of archive/{SEED}.txt do not have this SHA-256"
     )
-    assert only_message(pkg, "sources/stray.txt", None, None) == "archived text has no row in the sources table"
+
+
+def test_passage_offset_off_by_one(pkg):
+    line = pkg.edit("facts", "F0001", "passage_start", "8")
+    found = problems_at(pkg, "data/facts.csv", line, "passage_sha256")
+    assert [p.code for p in found] == ["passage-mismatch"]
+    assert found[0].hint == "the passage stands at 7: set passage_start to 7"
+
+
+def test_text_changed_outside_every_passage(pkg):
+    path = pkg.root / "archive" / f"{SEED}.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nappended line", encoding="utf-8")
+    line = pkg.line_of("sources", SEED)
+    found = problems_at(pkg, "data/sources.csv", line, "text_sha256")
+    assert [p.code for p in found] == ["text-hash-mismatch"]
+    assert found[0].message.startswith(f"archive/{SEED}.txt normalises to 2185 characters")
+
+
+def test_similarity_hash_must_match_the_passage(pkg):
+    line = pkg.edit("facts", "F0001", "passage_simhash", "0000000000000000")
+    assert [p.code for p in problems_at(pkg, "data/facts.csv", line, "passage_simhash")] == ["passage-simhash-mismatch"]
+
+
+def test_figure_not_in_its_passage(pkg):
+    line = pkg.edit("facts", "F0001", "figure", "171億美金")
+    assert [p.code for p in problems_at(pkg, "data/facts.csv", line, "figure")] == ["figure-not-in-passage"]
+
+
+def test_without_archive_every_other_check_still_runs(pkg):
+    import shutil
+
+    from cnaccel.checks import validate
+
+    shutil.rmtree(pkg.root / "archive")
+    line = pkg.edit("facts", "F0001", "value", "171000000000")
+    problems, coverage = validate(pkg.root)
+    assert [(p.row, p.code) for p in problems] == [(line, "figure-mismatch")]
+    assert (coverage.sources_with_text, coverage.claims_checked) == (0, 0)
+    assert coverage.line().startswith("passages: 0 of ")
+
+
+def test_figure_that_is_a_sentence(pkg):
+    line = pkg.edit("facts", "F0001", "figure", "全部收入為171億美元。")
+    found = problems_at(pkg, "data/facts.csv", line, "figure")
+    assert [p.code for p in found] == ["figure-not-figure"]
+    assert found[0].message == "'全部收入為171億美元。' is not a figure: it holds sentence punctuation or runs past 48 characters"
+
+
+def test_figure_without_a_number(pkg):
+    line = pkg.edit("facts", "F0001", "figure", "美元")
+    assert only_message(pkg, "data/facts.csv", line, "figure") == "'美元' holds no number"
+
+
+def test_stated_fact_needs_a_figure(pkg):
+    line = pkg.edit("facts", "F0001", "figure", "")
+    found = problems_at(pkg, "data/facts.csv", line, "figure")
+    assert [p.code for p in found] == ["figure-missing"]
 
 
 def test_value_ten_times_too_large(pkg):
     line = pkg.edit("facts", "F0001", "value", "171000000000")
-    assert only_message(pkg, "data/facts.csv", line, "value") == "1.71e11 does not match 171億 in the quote (1.71e10)"
+    assert only_message(pkg, "data/facts.csv", line, "value") == (
+        "1.71e11 does not match the figure '171億美元' (1.71e10)"
+    )
     problem = problems_at(pkg, "data/facts.csv", line, "value")[0]
-    assert str(problem).startswith("data/facts.csv:2:value: 1.71e11 does not match 171億 in the quote (1.71e10)")
+    assert problem.code == "figure-mismatch"
+    assert str(problem).startswith("data/facts.csv:2:value: 1.71e11 does not match the figure '171億美元' (1.71e10)")
+
+
+def test_sign_word_with_a_positive_value(pkg):
+    pkg.edit("facts", "F0007", "figure", "年減5%")
+    line = pkg.line_of("facts", "F0007")
+    found = problems_at(pkg, "data/facts.csv", line, "value")
+    assert [p.code for p in found] == ["figure-sign"]
+    assert found[0].message == "5 has the wrong sign: the figure '年減5%' prints a loss or decline"
+
+
+def test_negative_value_with_an_unsigned_figure(pkg):
+    row = next(r for r in pkg.rows("facts")[1] if r["figure"].startswith("-"))
+    line = pkg.edit("facts", row["fact_id"], "figure", row["figure"].lstrip("-"))
+    assert [p.code for p in problems_at(pkg, "data/facts.csv", line, "value")] == ["figure-sign"]
+
+
+def test_loss_metric_stores_a_positive_number(pkg):
+    line = pkg.edit("facts", "F3136", "value", "-817400000")
+    codes = [p.code for p in problems_at(pkg, "data/facts.csv", line, "value")]
+    assert codes == ["figure-sign", ""]  # the figure's sign, and the metric's own range (may not be negative)
+
+
+def test_dollars_with_unit_cny(pkg):
+    line = pkg.edit("facts", "F0001", "unit_id", "CNY")
+    assert only_message(pkg, "data/facts.csv", line, "unit_id") == "the figure is in USD but the unit is CNY"
+
+
+def test_cards_with_a_currency_unit(pkg):
+    line = pkg.edit("facts", "F0003", "unit_id", "USD")
+    assert only_message(pkg, "data/facts.csv", line, "unit_id") == "the figure counts things but the unit is USD"
 
 
 def test_lower_bound_stored_as_exact(pkg):
     line = pkg.edit("facts", "F0003", "qualifier", "exact")
-    assert (
-        only_message(pkg, "data/facts.csv", line, "qualifier") == "exact does not match 超過 in the quote (lower_bound)"
+    assert only_message(pkg, "data/facts.csv", line, "qualifier") == (
+        "exact does not match the figure '超過270萬張' (lower_bound)"
     )
 
 
 def test_approx_stored_as_exact(pkg):
     line = pkg.edit("facts", "F0006", "qualifier", "exact")
-    assert only_message(pkg, "data/facts.csv", line, "qualifier") == "exact does not match 約 in the quote (approx)"
+    figure = pkg.row("facts", "F0006")["figure"]
+    assert only_message(pkg, "data/facts.csv", line, "qualifier") == f"exact does not match the figure {figure!r} (approx)"
 
 
 def test_range_upper_end_wrong(pkg):
     line = pkg.edit("facts", "F0015", "value_max", "4")
-    assert only_message(pkg, "data/facts.csv", line, "value_max") == "4 does not match the quote's 兩到三 (upper end 3)"
+    assert only_message(pkg, "data/facts.csv", line, "value_max") == "4 does not match the upper end of '兩到三家' (3)"
 
 
-def test_number_not_in_quote_must_be_derived(pkg):
-    line = pkg.edit("facts", "F0001", "quote", "英偉達在中國市場的全部收入")
-    found = problems_at(pkg, "data/facts.csv", line, "value")
-    assert [p.message for p in found] == ["1.71e10 is not written in the quote"]
-    assert "derivation" in found[0].hint
+def test_figure_with_two_numbers(pkg):
+    line = pkg.edit("facts", "F0001", "figure", "171億美元 55%")
+    assert [p.code for p in problems_at(pkg, "data/facts.csv", line, "figure")] == [
+        "figure-several-numbers",
+        "figure-not-in-passage",
+    ]
+
+
+def test_event_figure_must_agree_with_its_date(pkg):
+    row = next(r for r in pkg.rows("events")[1] if r["figure"] and r["date"] and len(r["date"]) == 10)
+    line = pkg.edit("events", row["event_id"], "date", row["date"][:8] + ("02" if row["date"][8:] != "02" else "03"))
+    found = problems_at(pkg, "data/events.csv", line, "figure")
+    assert [p.code for p in found] == ["figure-date-mismatch"]
+
+
+def test_relation_has_no_figure(pkg):
+    line = pkg.edit("relations", "R0001", "figure", "2025年")
+    assert only_message(pkg, "data/relations.csv", line, "figure") == "a relation has no figure"
+
+
+def test_corroboration_by_a_reprint_of_the_same_report(pkg):
+    header, rows = pkg.rows("sources")
+    evidence_source = pkg.row("facts", "F1060")["source_id"]
+    for row in rows:
+        if row["source_id"] == evidence_source:
+            row["lineage"] = pkg.row("sources", SEED)["lineage"]
+    pkg.write("sources", header, rows)
+    pkg.edit("facts", "F0001", "evidence_ids", "F1060")
+    found = problems_at(pkg, "data/facts.csv", 2, "evidence_ids")
+    assert [p.code for p in found] == ["corroboration-same-lineage"]
+    assert found[0].message == f"corroborated, but every claim of its evidence (F1060) comes from lineage {SEED}"
+
+
+def test_rows_of_one_article_do_not_corroborate_each_other(pkg):
+    pkg.edit("facts", "F0002", "evidence_ids", "F0001")
+    found = problems_at(pkg, "data/facts.csv", pkg.line_of("facts", "F0002"), "evidence_ids")
+    assert [p.code for p in found] == ["corroboration-same-lineage"]
+
+
+def test_claim_that_is_its_own_evidence(pkg):
+    line = pkg.edit("facts", "F0001", "evidence_ids", "F0001|F1060")
+    messages = [p.message for p in problems_at(pkg, "data/facts.csv", line, "evidence_ids")]
+    assert "names the claim itself (F0001)" in messages
+
+
+def test_context_that_copies_the_source(pkg):
+    line = pkg.edit("facts", "F0001", "context", "The article says 英偉達在中國市場的全部收入為171億美元")
+    found = problems_at(pkg, "data/facts.csv", line, "context")
+    assert [p.code for p in found] == ["copied-text"]
+    assert found[0].message == "repeats the source's words '英偉達在中國市場的全部收入為171億美元'"
+
+
+def test_printed_signed_figure_is_not_a_formula(pkg):
+    row = next(r for r in pkg.rows("facts")[1] if r["figure"].startswith("-"))
+    assert problems_at(pkg, "data/facts.csv", pkg.line_of("facts", row["fact_id"]), "figure") == []
+    line = pkg.edit("facts", "F0002", "context", "-SUM(A1)")
+    assert only_message(pkg, "data/facts.csv", line, "context") == (
+        "text starts with '-', which a spreadsheet would run as a formula; reword the cell"
+    )
 
 
 def test_derived_fact_needs_its_rows(pkg):
@@ -126,7 +264,7 @@ def test_share_of_135_percent(pkg):
 
 def test_shares_of_one_market_sum_to_at_most_100(pkg):
     row = pkg.row("facts", "F0004")
-    row.update(fact_id="F0900", entity_id="huawei", value="40", quote="英偉達占70%份額")
+    row.update(fact_id="F0900", entity_id="huawei", value="40", figure="40%")
     pkg.append("facts", row)
     line = pkg.line_of("facts", "F0900")
     found = problems_at(pkg, "data/facts.csv", line, "value")
@@ -217,11 +355,6 @@ def test_superseded_needs_a_successor(pkg):
 def test_unused_reference_rows(pkg):
     line = pkg.append("units", {"unit_id": "EUR", "name_en": "euro", "kind": "currency"})
     assert only_message(pkg, "data/units.csv", line, "unit_id") == "EUR is used by no claim"
-
-
-def test_missing_translation(pkg):
-    line = pkg.edit("relations", "R0001", "quote_en", "")
-    assert only_message(pkg, "data/relations.csv", line, "quote_en") == "missing, and the source's language is zh-Hant"
 
 
 def test_unusable_descriptor(pkg):

@@ -68,9 +68,11 @@ def fingerprint_passage(root: Path, source_id: str, passage: str, figure: str = 
     )
 
 
-def restore_from_git(root: Path, rev: str = LAST_WITH_TEXTS, *, overwrite: bool = False) -> list[str]:
-    """Write ``archive/<source_id>.txt`` for every text kept under ``sources/`` at commit ``rev``
-    of the repository at ``root``; returns the source ids restored."""
+def restore_from_git(
+    root: Path, rev: str = LAST_WITH_TEXTS, *, overwrite: bool = False, into: Path | None = None
+) -> list[str]:
+    """Write ``<source_id>.txt`` for every text kept under ``sources/`` at commit ``rev`` of the
+    repository at ``root`` into ``into`` (default: ``root/archive``); returns the ids restored."""
     root = Path(root)
 
     def git(*args: str) -> bytes:
@@ -88,8 +90,8 @@ def restore_from_git(root: Path, rev: str = LAST_WITH_TEXTS, *, overwrite: bool 
 
     listing = git("ls-tree", "--name-only", f"{rev}:sources").decode("utf-8").splitlines()
     names = [n for n in listing if n.endswith(".txt")]
-    folder = root / ARCHIVE_DIR
-    folder.mkdir(exist_ok=True)
+    folder = Path(into) if into is not None else root / ARCHIVE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
     restored = []
     for name in names:
         target = folder / name
