@@ -71,7 +71,8 @@ def test_facts_are_joined_and_filtered():
         "source_publisher",
         "source_published",
         "source_url",
-        "quote",
+        "figure",
+        "statement",
     ):
         assert column in frame.columns
     assert (frame["assessment"] != "superseded").all()
@@ -122,9 +123,17 @@ def test_unknown_table():
 
 def test_cite_a_claim_and_the_package():
     text = cnaccel.cite("F0001")
-    assert "2024年,英偉達在中國市場的全部收入為171億美元" in text and f"cnaccel {cnaccel.__version__}" in text
+    row = cnaccel.load("facts").set_index("fact_id").loc["F0001"]
+    assert "Figure as printed: 171億美元." in text and f"Passage SHA-256 {row['passage_sha256']}." in text
+    assert f"cnaccel {cnaccel.__version__}" in text
+    assert "英偉達在中國市場" not in text  # the passage itself is never part of the package
     bib = cnaccel.cite("F0001", style="bibtex")
     assert bib.startswith("@misc{F0001,") and "year = {2025}" in bib
+    assert "printed 171億美元." in bib
+    undated = cnaccel.load("sources")
+    undated = set(undated.loc[undated["published"].isna(), "source_id"])
+    claim = cnaccel.load("facts").query("source_id in @undated")["fact_id"].iloc[0]
+    assert "year =" not in cnaccel.cite(claim, style="bibtex")  # no date printed, none invented
     assert cnaccel.__version__ in cnaccel.cite(style="text")
     assert f"version = {{{cnaccel.__version__}}}" in cnaccel.cite(style="bibtex")
     with pytest.raises(LookupError, match="no claim 'F9999'"):

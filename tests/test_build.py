@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import importlib.util
 import io
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from cnaccel.build import BuildError, build_bundle, verify_bundle
+from cnaccel.statements import with_statement_field
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = [res["name"] for res in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
@@ -69,9 +71,22 @@ def test_returns_the_bundle_folder_and_writes_every_file(builds, bundle):
         assert archive.namelist() == sorted(f"{NAME}/{name}" for name in expected)
 
 
-def test_csv_files_are_byte_copies(bundle):
+CLAIM_TABLES = ("facts", "events", "relations")
+
+
+def test_csv_files_are_the_repository_files_with_statements(bundle):
     for table in TABLES:
-        assert (bundle / "csv" / f"{table}.csv").read_bytes() == (ROOT / "data" / f"{table}.csv").read_bytes()
+        ours = (ROOT / "data" / f"{table}.csv").read_bytes()
+        theirs = (bundle / "csv" / f"{table}.csv").read_bytes()
+        if table not in CLAIM_TABLES:
+            assert theirs == ours
+            continue
+        with open(bundle / "csv" / f"{table}.csv", encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        with open(ROOT / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
+            source = list(csv.reader(fh))
+        assert [row[:-1] for row in rows] == source
+        assert rows[0][-1] == "statement" and all(row[-1].endswith(".") for row in rows[1:])
 
 
 def test_two_builds_are_byte_identical(builds):
@@ -101,7 +116,7 @@ def test_sums_list_every_file_sorted(bundle):
 
 
 def test_bundle_descriptor(bundle):
-    package = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    package = with_statement_field(json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8")))
     desc = json.loads((bundle / "datapackage.json").read_text(encoding="utf-8"))
     for key in ("name", "title", "version", "licenses", "description"):
         assert desc[key] == package[key]
@@ -139,8 +154,9 @@ def test_bundle_descriptor_csv_resources_validate_with_frictionless(bundle):
 def test_parquet_metadata(bundle):
     import pyarrow.parquet as pq
 
-    package = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    package = with_statement_field(json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8")))
     fields = {f["name"]: f for f in next(r for r in package["resources"] if r["name"] == "facts")["schema"]["fields"]}
+    assert fields["statement"]["type"] == "string"
     file = pq.ParquetFile(bundle / "parquet" / "facts.parquet")
     arrow_schema = file.schema_arrow
     assert json.loads(arrow_schema.metadata[b"datapackage"]) == package
@@ -257,13 +273,38 @@ def _parquet_contents(data: bytes) -> list[bytes]:
     return ["\n".join(values).encode("utf-8")]
 
 
-def _archived_texts() -> list[bytes]:
-    texts = [p.read_bytes().strip() for p in sorted((ROOT / "sources").glob("*.txt"))]
+def _archived_texts(folder: Path) -> list[bytes]:
+    texts = [p.read_bytes().strip() for p in sorted(folder.glob("*.txt"))]
     return [t for t in texts if len(t) >= MIN_TEXT_BYTES]
 
 
-def test_no_archived_source_text_in_the_bundle(builds):
-    texts = _archived_texts()
+def test_no_passage_of_any_source_in_the_bundle(bundle, history_archive):
+    """Figures, never sentences: no claim's passage (16 characters or more besides its figure) stands
+    in any cell of the bundle but a document's title, which is a bibliographic fact."""
+    from cnaccel.fingerprint import normalise
+
+    texts = {p.stem: normalise(p.read_text(encoding="utf-8")) for p in history_archive.glob("*.txt")}
+    cells = []
+    for table in TABLES:
+        with open(bundle / "csv" / f"{table}.csv", encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                cells += [v for k, v in row.items() if not (table == "sources" and k == "title")]
+    tables = "\n".join(normalise(c) for c in cells)
+    checked = 0
+    for table in CLAIM_TABLES:
+        with open(ROOT / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                text = texts.get(row["source_id"])
+                start, chars = int(row["passage_start"]), int(row["passage_chars"])
+                if text is None or chars - len(normalise(row["figure"])) < 16:
+                    continue  # a passage that is little more than its figure: the figure is ours to keep
+                checked += 1
+                assert text[start : start + chars] not in tables, f"{row}: its passage is in the bundle"
+    assert checked > 500
+
+
+def test_no_archived_source_text_in_the_bundle(builds, history_archive):
+    texts = _archived_texts(history_archive)
     assert len(texts) > 50
     files = [p for p in builds[0].rglob("*") if p.is_file()]
     for path in files:
@@ -280,7 +321,7 @@ def test_invalid_data_raises_and_leaves_out_untouched(pkg, tmp_path):
     build_bundle(out, root=pkg.root)
     (out / "keep.txt").write_text("mine", encoding="utf-8")
     before = snapshot(out)
-    pkg.edit("facts", "F0001", "quote", "英偉達在中國市場的全部收入為一千億美元")
+    pkg.edit("facts", "F0001", "value", "100000000000")
     with pytest.raises(BuildError, match=r"^data does not validate: \d+ problems?; run `cnaccel validate`$"):
         build_bundle(out, root=pkg.root)
     assert snapshot(out) == before
@@ -288,7 +329,7 @@ def test_invalid_data_raises_and_leaves_out_untouched(pkg, tmp_path):
 
 
 def test_invalid_data_touches_nothing_when_out_is_new(pkg, tmp_path):
-    pkg.edit("facts", "F0001", "quote", "not in the source at all")
+    pkg.edit("facts", "F0001", "figure", "not a figure at all")
     with pytest.raises(BuildError):
         build_bundle(tmp_path / "new" / "out", root=pkg.root)
     assert not (tmp_path / "new").exists()

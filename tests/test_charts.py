@@ -80,7 +80,7 @@ def test_superseded_claims_are_not_drawn() -> None:
 def test_a_fact_with_a_validation_problem_is_left_out(pkg) -> None:
     before = charts.chart_data(pkg.root)["shipments-shares"]
     fact_id = str(before.loc[before["role"] == "drawn", "fact_id"].iloc[0])
-    line = pkg.edit("facts", fact_id, "quote", "a sentence that stands in no archived source")
+    line = pkg.edit("facts", fact_id, "figure", "a sentence that is no figure")
     assert any(p.file == "data/facts.csv" and p.row == line for p in run_checks(pkg.root))
     after = charts.chart_data(pkg.root)
     for frame in after.values():

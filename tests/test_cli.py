@@ -27,11 +27,14 @@ def test_validate_reports_problems_with_exit_1(capsys, pkg):
     pkg.edit("facts", "F0001", "value", "171000000000")
     code, out, _ = run(capsys, "validate", "--root", str(pkg.root))
     assert code == 1
-    assert "data/facts.csv:2:value: 1.71e11 does not match 171億 in the quote (1.71e10)" in out
+    assert "data/facts.csv:2:value: 1.71e11 does not match the figure '171億美元' (1.71e10)" in out
     code, out, _ = run(capsys, "validate", "--root", str(pkg.root), "--format", "json")
     report = json.loads(out)
     assert code == 1 and report["valid"] is False
-    assert {"file": "data/facts.csv", "row": 2, "column": "value"}.items() <= report["problems"][0].items()
+    assert {"file": "data/facts.csv", "row": 2, "column": "value", "code": "figure-mismatch"}.items() <= report[
+        "problems"
+    ][0].items()
+    assert report["passages"]["claims_checked"] > 800
 
 
 def test_validate_unusable_input_exit_2(capsys, tmp_path):

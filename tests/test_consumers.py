@@ -35,6 +35,14 @@ def field_types(table: str) -> dict[str, str]:
     return {f["name"]: f.get("type", "string") for f in RESOURCES[table]["schema"]["fields"]}
 
 
+CLAIM_TABLES = ("facts", "events", "relations")
+
+
+def output_columns(table: str) -> list[str]:
+    """The columns of a table in every release output: a claim table ends with its statement."""
+    return [*field_types(table), *(["statement"] if table in CLAIM_TABLES else [])]
+
+
 def key_of(table: str) -> str:
     key = RESOURCES[table]["schema"]["primaryKey"]
     return key if isinstance(key, str) else key[0]
@@ -56,7 +64,7 @@ def test_duckdb_reads_every_parquet_file(bundle):
         count = connection.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchone()[0]
         assert count == len(cnaccel.load(table, root=ROOT)), table
         described = connection.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
-        assert [row[0] for row in described] == list(field_types(table))
+        assert [row[0] for row in described] == output_columns(table)
 
 
 def test_duckdb_joins_match_pandas(bundle):
@@ -148,7 +156,7 @@ def test_sqlite_values_equal_the_csv(bundle):
                     text = row[column]
                     if text == "":
                         assert value is None, (table, row[key], column)
-                    elif types[column] == "number":
+                    elif types[column] in ("number", "integer"):
                         assert value == float(text), (table, row[key], column)
                     elif types[column] == "boolean":
                         assert value == (1 if text.lower() in ("true", "1") else 0)
@@ -164,7 +172,7 @@ def test_sqlite_values_equal_the_csv(bundle):
 def _same(cell: object, text: str, kind: str) -> bool:
     if text == "":
         return cell is None
-    if kind == "number":
+    if kind in ("number", "integer"):
         return isinstance(cell, int | float) and not isinstance(cell, bool) and float(cell) == float(text)
     if kind == "date":
         return isinstance(cell, dt.datetime | dt.date) and cell.isoformat()[:10] == text
@@ -183,12 +191,12 @@ def test_xlsx_sheets_equal_the_csv(bundle):
         header, rows = csv_rows(table)
         types = field_types(table)
         cells = list(sheet.iter_rows(values_only=True))
-        assert list(cells[0]) == header
+        assert list(cells[0]) == output_columns(table)
         by_key = {row[0]: row for row in cells[1:]}
         assert len(by_key) == len(rows) == len(cells) - 1
         for row in rows:
             values = by_key[row[header[0]]]
-            for column, value in zip(header, values, strict=True):
+            for column, value in zip(header, values, strict=False):
                 assert _same(value, row[column], types[column]), (table, row[header[0]], column, value, row[column])
         for line in sheet.iter_rows():
             for cell in line:
@@ -200,7 +208,7 @@ def test_xlsx_readme(bundle):
     sheet = openpyxl.load_workbook(bundle / "cnaccel.xlsx")["README"]
     text = "\n".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
     assert PACKAGE["version"] in text
-    assert "CC-BY-4.0" in text and "remain their publishers" in text
+    assert "CC-BY-4.0" in text and "statement" in text
     assert "package_citation" in text
     for table in TABLES:
         assert RESOURCES[table]["description"] in text
@@ -240,6 +248,10 @@ def test_csv_to_parquet_to_pandas_is_lossless(bundle):
         frame = to_pandas(pq.read_table(bundle / "parquet" / f"{table}.parquet"))
         expected = cnaccel.load(table, root=ROOT)
         expected = expected.sort_values(key_of(table)).reset_index(drop=True)
+        if table in CLAIM_TABLES:
+            said = getattr(cnaccel, table)(root=ROOT, include_superseded=True).set_index(key_of(table))["statement"]
+            assert frame["statement"].tolist() == [said[i] for i in frame[key_of(table)]]
+            frame = frame.drop(columns="statement")
         pd.testing.assert_frame_equal(frame, expected, check_exact=True)
 
 
@@ -261,6 +273,8 @@ def test_parquet_cells_equal_the_csv_cells(bundle):
                     assert value is None, (table, row[key], column)
                 elif types[column] == "number":
                     assert value == float(text) and repr(value) == repr(float(text)), (table, row[key], column)
+                elif types[column] == "integer":
+                    assert value == int(text), (table, row[key], column)
                 elif types[column] == "date":
                     assert value.isoformat() == text
                 elif types[column] == "boolean":
@@ -277,8 +291,9 @@ def test_parquet_keeps_chinese_text_big_numbers_and_fractions(bundle):
     assert 9489974831.12 in values
     assert 17100000000.0 in values
     assert any(v != int(v) and abs(v) < 1 for v in values)  # a fraction such as 0.3
-    quote = facts["quote"][facts["fact_id"].index("F0001")]
-    assert quote == "2024年,英偉達在中國市場的全部收入為171億美元"
+    at = facts["fact_id"].index("F0001")
+    assert facts["figure"][at] == "171億美元"
+    assert facts["statement"][at].endswith("as USD 17.1 billion, printed 171億美元.")
     _, rows = csv_rows("facts")
     empty = sum(1 for r in rows if r["product_id"] == "")
     assert facts["product_id"].count(None) == empty > 0
@@ -309,8 +324,9 @@ def _clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
 
 
-def test_wheel_holds_no_archived_source_texts(wheel):
-    texts = [p.read_bytes().strip() for p in (ROOT / "sources").glob("*.txt")]
+def test_wheel_holds_no_archived_source_texts(wheel, history_archive):
+    texts = [p.read_bytes().strip() for p in history_archive.glob("*.txt")]
+    assert len(texts) > 100
     texts = [t for t in texts if len(t) >= 1000]
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()

@@ -104,7 +104,7 @@ def check_expected(diff, text: str, document: dict) -> None:
     assert [(s.id, s.old, s.new, s.by) for s in facts.superseded] == [
         ("F0003", "corroborated", "superseded", ["F9002"])
     ]
-    assert [(r.id, r.old, r.new) for r in facts.retracted] == [("F0004", "disputed", "retracted")]
+    assert [(r.id, r.old, r.new) for r in facts.retracted] == [("F0004", "corroborated", "retracted")]
     assert facts.retracted[0].note == "The outlet withdrew the article."
     assert "F0003" not in changed  # only its assessment changed
     assert [c.field for c in changed["F0004"]] == ["assessment_note"]  # its note changed with its assessment
@@ -121,7 +121,7 @@ def check_expected(diff, text: str, document: dict) -> None:
     assert f"- sources: 1 added: {NEW_SOURCE}" in text
     assert '  - F0002 value: "1595" → "1596"' in text
     assert "  - F0003 (was corroborated), superseded by F9002" in text
-    assert '  - F0004 (was disputed): "The outlet withdrew the article."' in text
+    assert '  - F0004 (was corroborated): "The outlet withdrew the article."' in text
     assert "  - E0001: disputed → corroborated" in text
     assert (
         text.index("### Added") < text.index("### Changed") < text.index("### Deprecated") < text.index("### Removed")

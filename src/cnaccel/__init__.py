@@ -1,6 +1,7 @@
 """cnaccel: China's AI-accelerator market, claim by claim.
 
-Every row is a claim quoted verbatim from an archived source.  ``import cnaccel`` is cheap:
+Every row is a claim of one source: the figure as printed, the source, and a fingerprint of the
+passage that states it.  ``import cnaccel`` is cheap:
 pandas, pyarrow and frictionless are imported only when a table is first loaded.
 
 >>> import cnaccel

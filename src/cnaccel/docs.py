@@ -126,13 +126,13 @@ def coverage(package: RawPackage) -> str:
     out.append(
         "\n## The seed article's claims\n\nEvery claim of the 36Kr article "
         f"(`{SEED_SOURCE}`) with what the evidence says about it.\n\n"
-        "| claim | quote | assessment | why |\n|---|---|---|---|\n"
+        "| claim | figure as printed | assessment | why |\n|---|---|---|---|\n"
     )
     for table, key in CLAIM_KEYS.items():
         for row in package.rows(table):
             if row.get("source_id") == SEED_SOURCE:
                 out.append(
-                    f"| {row.get(key)} | {_cell(row.get('quote'), 40)} | {row.get('assessment')} | "
+                    f"| {row.get(key)} | {_cell(row.get('figure') or '-', 40)} | {row.get('assessment')} | "
                     f"{_cell(row.get('assessment_note'))} |\n"
                 )
     return "".join(out)

@@ -1,10 +1,11 @@
-"""Read the figures written in a quote, with the words that qualify them.
+"""Read the figures written in a text, with the words that qualify them and their sign.
 
-The validator uses this to prove that a fact's ``value``, ``value_max`` and ``qualifier``
-are what its quote says.  It reads Arabic and Chinese numerals in both scripts, the scale
-words 萬/万, 億/亿, 萬億/万亿, 千, 百, 成 (tenths), "thousand", "million", "billion", "trillion"
-("bn", "mn"), German "Millionen"/"Milliarden" and Hindi "लाख", English number words (zero to
-twelve, "one million"), percent signs and "percent", thousands separators, full-width digits
+The validator uses this (:func:`read_figure`) to prove that a fact's ``value``, ``value_max``,
+``qualifier``, sign and unit are what its printed figure says.  It reads Arabic and Chinese
+numerals in both scripts (零 inside them too), the scale words 千萬/百萬/十萬, 萬/万, 億/亿,
+萬億/万亿, 千, 百, 成 (tenths), "thousand", "million", "billion", "trillion" ("bn", "mn"),
+German "Millionen"/"Milliarden" and Hindi "लाख", English number words (zero to twelve, "one
+million"), percent signs and "percent", thousands separators, full-width digits
 and punctuation, ranges ("50億－70億", "14.5億元到15.2億元", "3.5 billion yuan to as much as
 5 billion"), vague magnitudes (數十, 幾十, 上百, 數百, 上千, ...) and qualifier words before or
 after a figure (超過, 逾, 以上, 約, 左右, 不到, 最多, "more than", "about", "as many as", ...).

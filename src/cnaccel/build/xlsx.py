@@ -19,7 +19,7 @@ from .parquet import sorted_table
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 AUTHOR = "cnaccel contributors"
-LICENCE_NOTE = "for the compiled data; quoted excerpts remain their publishers'."
+LICENCE_NOTE = "for the compiled data."
 MAX_WIDTH = 60
 
 
@@ -39,6 +39,8 @@ def _readme_rows(root: Path, package: dict) -> list[tuple[str, str]]:
         ("", "In Python: cnaccel.citation.package_citation('text'); for one claim: cnaccel.cite('F0001')."),
         ("", ""),
         ("Tables", "One sheet per table; the first row of each sheet names the columns."),
+        ("", "facts, events and relations end with a statement column: each claim as an English sentence "
+         "rendered by cnaccel from its fields, never a source's words."),
     ]
     rows += [(res["name"], res.get("description", "")) for res in package["resources"]]
     return rows

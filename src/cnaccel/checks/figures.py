@@ -88,8 +88,8 @@ def check(package: RawPackage) -> list[Problem]:
                 "store the number in base units as the figure prints it (171億 is 1.71e10)",
             )
             continue
-        max_sign_differs = want_max is not None and value_max is not None and not _same(want_max, value_max)
-        if not _same(want, value) or max_sign_differs:
+        max_sign_differs = want_max is not None and value_max is not None and (want_max < 0) != (value_max < 0)
+        if (want < 0) != (value < 0) or max_sign_differs:
             said = "a loss or decline" if reading.negative else "no loss, decline or minus sign"
             report(
                 row,
