@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
-from cnaccel.numbers import format_number, read_figures
+from cnaccel.numbers import format_number, read_figure, read_figures
+from cnaccel.periods import read_printed_date
 
 
 def figures(text):
@@ -106,3 +108,143 @@ def test_never_raises_on_arbitrary_text():
 )
 def test_format_number(value, text):
     assert format_number(value) == text
+
+
+# --- One curated figure: read_figure -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("figure", "value", "value_max", "qualifier"),
+    [
+        ("5千萬", 5e7, None, "exact"),
+        ("3百萬", 3e6, None, "exact"),
+        ("2十萬元", 2e5, None, "exact"),
+        ("一百零五", 105, None, "exact"),
+        ("一千零五十萬", 1.05e7, None, "exact"),
+        ("年減24%", -24, None, "exact"),
+        ("同比-12.5%", -12.5, None, "exact"),
+        ("虧損5.3億元", -5.3e8, None, "exact"),
+        ("净亏损5.536亿元", -5.536e8, None, "exact"),
+        ("下降3个百分点", -3, None, "exact"),
+        ("fell 24.5%", -24.5, None, "exact"),
+        ("降至50%", 50, None, "exact"),  # the level reached, not a change
+        ("亏损9.5亿至10.6亿元", -1.06e9, -9.5e8, "range"),
+        ("3.5 billion yuan to as much as 5 billion yuan", 3.5e9, 5e9, "range"),
+        ("百分之三十", 30, None, "exact"),
+        ("約七成", 70, None, "approx"),
+        ("超過270萬張", 2.7e6, None, "lower_bound"),
+        ("+45.21%", 45.21, None, "exact"),
+        ("分别为-18.39亿元、-16.73亿元", -1.673e9, None, "exact"),  # a list is printed for its last item
+        ("凈虧損分別高達14.74億元、17.44億元", -1.744e9, None, "exact"),
+        ("约为人民币1.89亿元、2.89亿元", 2.89e8, None, "approx"),
+    ],
+)
+def test_read_figure_crafted(figure, value, value_max, qualifier):
+    reading = read_figure(figure)
+    assert reading is not None and reading.numbers == 1
+    assert reading.value == pytest.approx(value, rel=1e-12)
+    assert (reading.value_max is None and value_max is None) or reading.value_max == pytest.approx(value_max)
+    assert reading.qualifier == qualifier
+
+
+@pytest.mark.parametrize(
+    ("figure", "currency", "counts", "percent", "points"),
+    [
+        ("171億美元", "USD", False, False, False),
+        ("US$17.1 billion", "USD", False, False, False),
+        ("HK$5.58 billion", "HKD", False, False, False),
+        ("19.60港元", "HKD", False, False, False),
+        ("人民幣14.5億元", "CNY", False, False, False),
+        ("144.6元", "CNY/HKD", False, False, False),  # a bare 元: renminbi, or Hong Kong dollars in Hong Kong's press
+        ("超過270萬張", "", True, False, False),
+        ("30萬顆", "", True, False, False),
+        ("约70%", "", False, True, False),
+        ("1.2个百分点", "", False, False, True),
+    ],
+)
+def test_read_figure_units(figure, currency, counts, percent, points):
+    reading = read_figure(figure)
+    assert (reading.currency, reading.counts, reading.percent, reading.points) == (currency, counts, percent, points)
+
+
+def test_two_numbers_that_are_no_list():
+    assert read_figure("171億美元 55%").numbers == 2
+
+
+def test_every_figure_in_the_data_reads_back_as_its_row():
+    """The real table: every stated fact's printed figure gives its value, sign and qualifier."""
+    import csv
+
+    from cnaccel.checks.figures import _expected
+
+    root = Path(__file__).resolve().parents[1]
+    with open(root / "data" / "metrics.csv", encoding="utf-8") as fh:
+        losses = {r["metric_id"] for r in csv.DictReader(fh) if r["measures_loss"] == "true"}
+    with open(root / "data" / "facts.csv", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["derivation"] == "stated"]
+    assert len(rows) > 500
+    for row in rows:
+        reading = read_figure(row["figure"])
+        value, value_max = _expected(reading, row["metric_id"] in losses)
+        assert value == pytest.approx(float(row["value"]), rel=1e-9), row["fact_id"]
+        want_max = float(row["value_max"]) if row["value_max"] else None
+        assert (value_max is None) == (want_max is None), row["fact_id"]
+        assert reading.qualifier == row["qualifier"], row["fact_id"]
+
+
+# --- Properties ---------------------------------------------------------------------------------
+
+hypothesis = pytest.importorskip("hypothesis")
+st = hypothesis.strategies
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """n (0 < n < 10**8) in Chinese numerals with 零 for empty places, as printed: 一百零五, 三千零二十萬."""
+
+    def below_10k(k: int) -> str:
+        out, zero = "", False
+        for unit, size in (("千", 1000), ("百", 100), ("十", 10), ("", 1)):
+            digit = k // size % 10
+            if digit:
+                out += ("零" if zero and out else "") + CN_DIGITS[digit] + unit
+                zero = False
+            elif out:
+                zero = True
+        return out
+
+    high, low = divmod(n, 10**4)
+    text = below_10k(high) + "萬" if high else ""
+    if low:
+        text += ("零" if high and low < 1000 else "") + below_10k(low)
+    return text
+
+
+@hypothesis.given(st.integers(min_value=1, max_value=10**8 - 1))
+def test_chinese_numerals_read_back(n):
+    assert read_figure(chinese_numeral(n)).value == n
+
+
+@hypothesis.given(
+    st.integers(min_value=1, max_value=999_999),
+    st.sampled_from([("", 1), ("萬", 10**4), ("億", 10**8), ("千萬", 10**7), ("百萬", 10**6), (" million", 10**6)]),
+    st.sampled_from(["", "約", "超過"]),
+    st.booleans(),
+)
+def test_arabic_figures_with_scale_and_sign_read_back(n, scale, qualifier, negative):
+    word, size = scale
+    digits = f"{n / 100:,.2f}"
+    figure = f"{'虧損' if negative else ''}{qualifier}{digits}{word}元"
+    reading = read_figure(figure)
+    expected = float(digits.replace(",", "")) * size * (-1 if negative else 1)
+    assert reading.value == pytest.approx(expected, rel=1e-12)
+    assert reading.qualifier == {"": "exact", "約": "approx", "超過": "lower_bound"}[qualifier]
+
+
+@hypothesis.given(st.text(max_size=200))
+@hypothesis.settings(max_examples=500)
+def test_read_figure_never_raises(text):
+    reading = read_figure(text)
+    assert reading is None or reading.qualifier in {"exact", "approx", "lower_bound", "upper_bound", "range"}
+    read_printed_date(text)
