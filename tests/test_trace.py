@@ -71,7 +71,7 @@ def test_relation_without_a_figure_and_no_copy():
 
 def test_missing_file_and_unknown_claim_are_one_line_errors(capsys, pkg, tmp_path):
     code, out, err = run(capsys, "trace", "F0001", str(tmp_path / "nope.txt"), "--root", str(pkg.root))
-    assert code == 2 and err.count("\n") == 1 and "no such file" in err
+    assert code == 2 and out == "" and err.count("\n") == 1 and "no such file" in err
     saved = tmp_path / "p.txt"
     saved.write_text("x", encoding="utf-8")
     code, _, err = run(capsys, "trace", "F9999", str(saved), "--root", str(pkg.root))
