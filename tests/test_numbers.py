@@ -195,6 +195,7 @@ def test_every_figure_in_the_data_reads_back_as_its_row():
 # --- Properties ---------------------------------------------------------------------------------
 
 hypothesis = pytest.importorskip("hypothesis")
+CLAIM_TABLES = ("facts", "events", "relations")
 st = hypothesis.strategies
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -248,3 +249,21 @@ def test_read_figure_never_raises(text):
     reading = read_figure(text)
     assert reading is None or reading.qualifier in {"exact", "approx", "lower_bound", "upper_bound", "range"}
     read_printed_date(text)
+
+
+@hypothesis.given(st.text(max_size=60), st.text(max_size=30), st.sampled_from(["facts", "events", "relations"]))
+@hypothesis.settings(max_examples=300, deadline=None)
+def test_figure_checks_never_raise(figure, value, table):
+    """The provenance and figures checks report any figure as a problem, never as a traceback."""
+    from cnaccel.checks import figures, provenance
+    from cnaccel.raw import RawPackage, Row
+
+    resources = [{"name": n, "path": f"data/{n}.csv"} for n in ("sources", "units", "metrics", *CLAIM_TABLES)]
+    package = RawPackage(Path("/nonexistent"), {"resources": resources})
+    key = {"facts": "fact_id", "events": "event_id", "relations": "relation_id"}[table]
+    cells = {key: "X0001", "figure": figure, "value": value, "date": value, "unit_id": "USD", "source_id": "s",
+             "assessment": "corroborated", "evidence_ids": figure, "derivation": "stated"}  # fmt: skip
+    sources = [Row(2, {"source_id": "s", "lineage": "s"})]
+    package.tables = {"sources": sources, "units": [], "metrics": [], table: [Row(2, cells)]}
+    for problem in provenance.check(package) + figures.check(package):
+        assert problem.file == f"data/{table}.csv" and problem.row == 2 and problem.code
