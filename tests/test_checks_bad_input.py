@@ -270,8 +270,29 @@ def test_shares_of_one_market_sum_to_at_most_100(pkg):
     line = pkg.line_of("facts", "F0900")
     found = problems_at(pkg, "data/facts.csv", line, "value")
     assert any(
-        p.message.startswith("market shares with the same source, period and context sum to 110 percent") for p in found
+        p.message.startswith("market shares with the same source, market, basis and period sum to 110 percent")
+        and p.code == "shares-over-100"
+        for p in found
     ), found
+
+
+def test_a_vendor_group_and_its_members_are_summed_apart(pkg):
+    row = pkg.row("facts", "F0004")  # Nvidia 70% of 2024 cards by units, per the seed article
+    row.update(fact_id="F0900", entity_id="china-domestic-vendors", value="40", figure="40%")
+    line = pkg.append("facts", row)
+    assert [p for p in problems_at(pkg, "data/facts.csv", line, "value") if p.code == "shares-over-100"] == []
+
+
+def test_a_share_names_its_market_and_cut(pkg):
+    line = pkg.edit("facts", "F0004", "market_id", "")
+    found = problems_at(pkg, "data/facts.csv", line, "market_id")
+    assert [(p.code, p.message) for p in found] == [
+        ("market-missing", "empty, but metric market_share is a share or size of a market")
+    ]
+    line = pkg.edit("facts", "F0001", "basis", "units")
+    assert [p.code for p in problems_at(pkg, "data/facts.csv", line, "basis")] == ["market-on-other-metric"]
+    line = pkg.edit("facts", "F0004", "market_id", "nvidia")
+    assert [p.code for p in problems_at(pkg, "data/facts.csv", line, "market_id")] == ["market-not-market"]
 
 
 def test_negative_value_where_metric_forbids_it(pkg):

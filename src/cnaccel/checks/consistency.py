@@ -31,15 +31,16 @@ def _is_true(cell: str) -> bool:
 def check(package: RawPackage) -> list[Problem]:
     problems: list[Problem] = []
 
-    def report(table: str, row, column: str, message: str, hint: str = "") -> None:
+    def report(table: str, row, column: str, message: str, hint: str = "", code: str = "") -> None:
         problems.append(
-            Problem(package.path_of(table), row.line if row else None, column, message, hint, "consistency")
+            Problem(package.path_of(table), row.line if row else None, column, message, hint, "consistency", code)
         )
 
     metrics = {row.get("metric_id"): row for row in package.rows("metrics")}
     published = {row.get("source_id"): known_from(row.get("published")) for row in package.rows("sources")}
     _values(package, metrics, report)
     _periods(package, published, report)
+    _markets(package, metrics, report)
     _shares(package, report)
     _references(package, report)
     _unused(package, report)
@@ -127,8 +128,50 @@ def _not_future(row, table, column, begins, published, report) -> None:
         )
 
 
+def _markets(package, metrics, report) -> None:
+    """A share or market size names its market (an entity of type market) and its cut; no other
+    fact does."""
+    kinds = {row.get("entity_id"): row.get("entity_type") for row in package.rows("entities")}
+    for row in package.rows("facts"):
+        metric = metrics.get(row.get("metric_id"))
+        needs = metric is not None and _is_true(metric.get("needs_market"))
+        market, basis = row.get("market_id"), row.get("basis")
+        if needs and not (market and basis):
+            column = "market_id" if not market else "basis"
+            report(
+                "facts",
+                row,
+                column,
+                f"empty, but metric {row.get('metric_id')} is a share or size of a market",
+                "name the market (an entity of type market) and the cut (units, value, revenue, capacity, "
+                "technology, or unstated when the source does not say)",
+                "market-missing",
+            )
+        elif not needs and (market or basis):
+            report(
+                "facts",
+                row,
+                "market_id" if market else "basis",
+                f"set, but metric {row.get('metric_id')} is not a share or size of a market",
+                "empty market_id and basis, or use a market metric",
+                "market-on-other-metric",
+            )
+        if market and kinds.get(market) not in (None, "market"):
+            report(
+                "facts",
+                row,
+                "market_id",
+                f"{market} is a {kinds.get(market)}, not a market",
+                "name an entity of type market (china-accelerator-market, ...)",
+                "market-not-market",
+            )
+
+
 def _shares(package, report) -> None:
+    """Shares of one market, cut and period, from one source, sum to at most 100; vendor groups and
+    single vendors are summed apart (a group holds vendors that are also counted on their own)."""
     groups: dict[tuple, list] = defaultdict(list)
+    kinds = {row.get("entity_id"): row.get("entity_type") for row in package.rows("entities")}
     for row in package.rows("facts"):
         if (
             row.get("metric_id") == "market_share"
@@ -136,7 +179,9 @@ def _shares(package, report) -> None:
             and row.get("assessment") not in {"superseded", "retracted"}
             and row.get("qualifier") in {"exact", "approx", "lower_bound", "range"}
         ):
-            groups[(row.get("source_id"), row.get("period"), row.get("context"))].append(row)
+            grouped = kinds.get(row.get("entity_id")) == "vendor_group"
+            key = (row.get("source_id"), row.get("market_id"), row.get("basis"), row.get("period"), grouped)
+            groups[key].append(row)
     for rows in groups.values():
         # Two rows of one entity are two readings of one share, not two shares.
         by_entity: dict[str, float] = {}
@@ -150,9 +195,11 @@ def _shares(package, report) -> None:
                 "facts",
                 rows[-1],
                 "value",
-                f"market shares with the same source, period and context sum to {format_number(total)} percent ({ids})",
-                "shares of one market cut one way add up to at most 100: check the values, or give rows "
-                "that cut the market differently a different context",
+                f"market shares with the same source, market, basis and period sum to {format_number(total)} "
+                f"percent ({ids})",
+                "shares of one market cut one way add up to at most 100: check the values, the market_id and the "
+                "basis",
+                "shares-over-100",
             )
 
 
@@ -221,7 +268,7 @@ def _unused(package, report) -> None:
     for table, _key, row in claims(package):
         used["sources"].add(row.get("source_id"))
         used["entities"].update(
-            row.get(c) for c in ("entity_id", "counterparty_id", "origin_id", "subject_id", "object_id")
+            row.get(c) for c in ("entity_id", "counterparty_id", "origin_id", "subject_id", "object_id", "market_id")
         )
         used["products"].add(row.get("product_id"))
         if table == "facts":
