@@ -184,7 +184,7 @@ def _same(cell: object, text: str, kind: str) -> bool:
 def test_xlsx_sheets_equal_the_csv(bundle):
     openpyxl = pytest.importorskip("openpyxl")
     workbook = openpyxl.load_workbook(bundle / "cnaccel.xlsx")
-    assert workbook.sheetnames == ["README", *TABLES]
+    assert workbook.sheetnames == ["README", *TABLES, "estimates"]
     for table in TABLES:
         sheet = workbook[table]
         assert sheet.freeze_panes == "A2"
@@ -384,3 +384,32 @@ def test_wheel_installs_and_loads_every_table(wheel, tmp_path):
     assert report["file"].startswith(str(venv))
     assert report["root"].startswith(str(venv))
     assert report["rows"] == {t: len(csv_rows(t)[1]) for t in TABLES}
+
+
+# The estimates table in every output -------------------------------------------------------------
+
+
+def test_estimates_in_every_output_equal_the_api(bundle):
+    import sqlite3
+
+    import pyarrow.parquet as pq
+
+    api = cnaccel.estimates(root=ROOT).set_index("fact_id")
+    parquet = pq.read_table(bundle / "parquet" / "estimates.parquet").to_pandas().set_index("fact_id")
+    assert list(parquet.index) == sorted(api.index) and len(api) > 100
+    with open(bundle / "csv" / "estimates.csv", encoding="utf-8", newline="") as fh:
+        rows = {r["fact_id"]: r for r in csv.DictReader(fh)}
+    connection = sqlite3.connect(bundle / "cnaccel.sqlite")
+    try:
+        sql = dict(connection.execute("SELECT fact_id, value FROM estimates").fetchall())
+        assert connection.execute("PRAGMA foreign_key_check(estimates)").fetchall() == []
+        ddl = connection.execute("SELECT sql FROM sqlite_master WHERE name = 'estimates'").fetchone()[0]
+        assert 'FOREIGN KEY ("fact_id") REFERENCES "facts" ("fact_id")' in ddl
+    finally:
+        connection.close()
+    openpyxl = pytest.importorskip("openpyxl")
+    sheet = list(openpyxl.load_workbook(bundle / "cnaccel.xlsx")["estimates"].iter_rows(values_only=True))
+    assert len(sheet) - 1 == len(api)
+    for fact_id, row in api.iterrows():
+        assert parquet.loc[fact_id, "value"] == row["value"] == sql[fact_id] == float(rows[fact_id]["value"])
+        assert rows[fact_id]["rule"] == row["rule"] and rows[fact_id]["status"] == row["status"]

@@ -26,6 +26,9 @@ _API = {
     "entity": "api",
     "UnknownNameError": "api",
     "cite": "citation",
+    "estimates": "answers",
+    "series": "answers",
+    "SeriesError": "answers",
 }
 __all__ = ["__version__", *sorted(_API)]
 

@@ -22,7 +22,7 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from ..statements import with_statement_field
+from ..derived import DERIVED, release_descriptor
 from . import BuildError, parquet, sqlite, xlsx
 
 SOURCE_DATE_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: fixed so the wheel and sdist are reproducible
@@ -92,7 +92,9 @@ def bundle_descriptor(package: dict, folder: Path) -> dict:
             "mediatype": PARQUET_MEDIATYPE,
             "schema": table_schema,
         }
-        parquet_resources.append(_with_file_facts(parquet_res, folder))
+        # No ``bytes`` for Parquet: frictionless cannot count a Parquet file's bytes and would call the
+        # resource invalid; its ``hash`` and SHA256SUMS cover the file.
+        parquet_resources.append({k: v for k, v in _with_file_facts(parquet_res, folder).items() if k != "bytes"})
     return {**meta, "resources": csv_resources + parquet_resources}
 
 
@@ -117,8 +119,28 @@ def write_zip(folder: Path, path: Path) -> None:
             archive.writestr(info, (folder / rel).read_bytes(), compresslevel=9)
 
 
+def _csv_cell(value: object) -> str:
+    """A cell as the repository's CSV files write it: empty for nothing, integers without a point."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def write_csv(root: Path, package: dict, res: dict, path: Path) -> None:
-    """The table's CSV as in the repository; a claim table gains its rendered ``statement``."""
+    """The table's CSV as in the repository; a claim table gains its rendered ``statement``, and a
+    derived table is written from its Arrow form."""
+    if res["name"] in DERIVED:
+        table = parquet.sorted_table(res["name"], root, package)
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(table.column_names)
+            for row in zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True):
+                writer.writerow([_csv_cell(v) for v in row])
+        return
     if all(f["name"] != "statement" for f in res["schema"]["fields"]):
         shutil.copyfile(root / res["path"], path)
         return
@@ -139,7 +161,7 @@ def write_csv(root: Path, package: dict, res: dict, path: Path) -> None:
 def write_folder(root: Path, package: dict, folder: Path) -> None:
     """Write every file of the bundle for the package at ``root`` into ``folder``; the claim
     tables carry their rendered statements."""
-    package = with_statement_field(package)
+    package = release_descriptor(package)
     folder.mkdir(parents=True)
     parquet.write_all(root, package, folder / "parquet")
     (folder / "csv").mkdir()

@@ -25,10 +25,13 @@ def sorted_table(name: str, root: Path, package: dict) -> pa.Table:
     a claim table of a release descriptor ends with its rendered ``statement``."""
     import pyarrow as pa
 
+    from ..derived import derived_table
     from ..statements import statements
 
     res = schema.resource(package, name)
-    table = read_arrow(name, root)
+    table = derived_table(name, root)
+    if table is None:
+        table = read_arrow(name, root)
     key = schema.primary_key(res)
     if key:
         table = table.sort_by([(column, "ascending") for column in key])
