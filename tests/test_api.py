@@ -23,12 +23,27 @@ def test_tables_and_package():
 def test_load_dtypes_follow_the_table_schema(name):
     frame = cnaccel.load(name)
     res = schema.resource(cnaccel.package(), name)
-    assert list(frame.columns) == [f["name"] for f in res["schema"]["fields"]]
+    partial = {"sources": ["published"], "events": ["date"], "relations": ["date"]}.get(name, [])
+    expected = []
+    for field in res["schema"]["fields"]:
+        expected += [field["name"], *([f"{field['name']}_date"] if field["name"] in partial else [])]
+    assert list(frame.columns) == expected
     for field in res["schema"]["fields"]:
         dtype = frame[field["name"]].dtype
+        if field["name"] == "reliability":
+            assert dtype.ordered and list(dtype.categories) == ["C", "B", "A"]  # A ranks highest
+            continue
         assert dtype == schema.pandas_dtype(field), (field["name"], dtype)
         if schema.enum_of(field):
             assert list(dtype.categories) == schema.enum_of(field)
+    for column in partial:
+        assert str(frame[f"{column}_date"].dtype) == "datetime64[ms]"
+        days = frame[column].astype("object").dropna().astype(str)
+        full = days[days.str.len() == 10]
+        assert (frame.loc[full.index, f"{column}_date"].dt.strftime("%Y-%m-%d") == full).all()
+        assert frame.loc[days[days.str.len() < 10].index, f"{column}_date"].isna().all()
+    assert set(frame.attrs["descriptions"]) == set(frame.columns)
+    assert all(frame.attrs["descriptions"].values())
     assert len(frame) > 0
 
 

@@ -246,7 +246,9 @@ def test_csv_to_parquet_to_pandas_is_lossless(bundle):
 
     for table in TABLES:
         frame = to_pandas(pq.read_table(bundle / "parquet" / f"{table}.parquet"))
-        expected = cnaccel.load(table, root=ROOT)
+        from cnaccel.typed import read_frame
+
+        expected = read_frame(table, ROOT)  # the stored columns, as load() has them before it adds typed dates
         expected = expected.sort_values(key_of(table)).reset_index(drop=True)
         if table in CLAIM_TABLES:
             said = getattr(cnaccel, table)(root=ROOT, include_superseded=True).set_index(key_of(table))["statement"]

@@ -128,6 +128,10 @@ def test_archive_restore_from_history(tmp_path):
 
 
 def test_archive_restore_outside_git_is_a_clear_error(tmp_path):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "datapackage.json").write_bytes((root / "datapackage.json").read_bytes())
     result = subprocess.run(
         [sys.executable, "-m", "cnaccel", "archive-restore", "--root", str(tmp_path)],
         capture_output=True,

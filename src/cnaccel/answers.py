@@ -46,6 +46,7 @@ def estimates(
     period: str | None = None,
     *,
     root: str | Path | None = None,
+    source: str | Path | None = None,
 ) -> pd.DataFrame:
     """One best estimate per entity, product, metric, market, basis, period and unit, with the
     spread of all current claims (``low``, ``high``, ``claims``, ``lineages``), its ``status``
@@ -54,6 +55,7 @@ def estimates(
     ``entity`` and ``market``: an id, name or alias in either script; ``metric``: a metric id or
     English name; ``period``: a period or its prefix (``2025`` matches 2025-H1 and 2025-Q3).
     A name that matches nothing raises ``UnknownNameError`` with the nearest names."""
+    root = source if source is not None else root
     from .api import _find_metric, find_entity
 
     frame = estimates_frame(root)
@@ -94,6 +96,7 @@ def series(
     currency: str | None = None,
     *,
     root: str | Path | None = None,
+    source: str | Path | None = None,
 ) -> pd.DataFrame:
     """A metric's estimates over time: a tidy frame (one row per entity and period), or with
     ``wide=True`` one row per period (in period order) and one column per entity.
@@ -103,6 +106,7 @@ def series(
     pick one. ``attrs["fact_ids"]`` is a frame of the same shape naming the fact behind every
     cell. ``currency="USD"`` converts CNY and HKD amounts with the period's average rate from the
     fx facts (a period without a published average rate is left empty, and ``attrs`` says so)."""
+    root = source if source is not None else root
     import pandas as pd
 
     frame = estimates(metric=metric, market=market, root=root)

@@ -30,14 +30,16 @@ class UnknownNameError(LookupError):
         return str(self.args[0]) if self.args else ""
 
 
-def package(root: str | Path | None = None) -> dict:
+def package(root: str | Path | None = None, source: str | Path | None = None) -> dict:
     """The package descriptor (datapackage.json) as a dict."""
+    root = source if source is not None else root
     return schema.descriptor(root)
 
 
-def tables(root: str | Path | None = None) -> list[str]:
+def tables(root: str | Path | None = None, source: str | Path | None = None) -> list[str]:
     """The names of the tables, in the descriptor's order."""
-    return [res["name"] for res in package(root)["resources"]]
+    root = source if source is not None else root
+    return [res["name"] for res in package(root)["resources"] if res.get("format") != "parquet"]
 
 
 def _check_table(name: str, root) -> None:
@@ -61,6 +63,16 @@ def _as_of_date(as_of: str | date | None) -> date | None:
 
 def _visible_sources(root, as_of: date) -> set[str]:
     sources = read_frame("sources", root)
+    undated = int(sources["published"].isna().sum())
+    if undated:
+        import warnings
+
+        warnings.warn(
+            f"as_of={as_of.isoformat()}: {undated} sources print no publication date, so they and their claims "
+            "are left out",
+            UserWarning,
+            stacklevel=4,
+        )
     return {
         sid
         for sid, pub in zip(sources["source_id"], sources["published"], strict=True)
@@ -100,14 +112,60 @@ def _claims_as_of(root, as_of: date) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def load(name: str, *, as_of: str | date | None = None, root: str | Path | None = None) -> pd.DataFrame:
+PARTIAL_DATES = {"sources": ["published"], "events": ["date"], "relations": ["date"]}
+GRADES = ["C", "B", "A"]  # ordered: A ranks highest
+
+
+def _present(frame: pd.DataFrame, name: str, root) -> pd.DataFrame:
+    """What the API returns: reliability as an ordered categorical (C < B < A), each partial-date
+    column beside a typed ``<column>_date`` (the day where the text gives one, else empty), and
+    every column's description in ``attrs["descriptions"]``."""
+    import pandas as pd
+
+    frame = frame.copy()
+    for column in ("reliability", "source_reliability"):
+        if column in frame.columns:
+            frame[column] = pd.Categorical(frame[column].astype("object"), categories=GRADES, ordered=True)
+    for column in PARTIAL_DATES.get(name, []):
+        if column in frame.columns:
+            text = frame[column].astype("object")
+            full = text.where(text.astype(str).str.fullmatch(r"\d{4}-\d{2}-\d{2}"), None)
+            typed = pd.to_datetime(full).astype("datetime64[ms]")
+            frame.insert(frame.columns.get_loc(column) + 1, f"{column}_date", typed)
+    described = {}
+    for res in package(root)["resources"]:
+        for field in res["schema"]["fields"]:
+            described.setdefault(field["name"], field.get("description", ""))
+            described.setdefault(f"source_{field['name']}" if res["name"] == "sources" else field["name"],
+                                 field.get("description", ""))  # fmt: skip
+    from .statements import STATEMENT_FIELD
+
+    described["statement"] = STATEMENT_FIELD["description"]
+    for column in PARTIAL_DATES.get(name, []):
+        described[f"{column}_date"] = f"{column} as a date where it gives the day; empty for a month or a year"
+    frame.attrs["descriptions"] = {c: described.get(c, "") for c in frame.columns}
+    return frame
+
+
+def load(
+    name: str,
+    *,
+    as_of: str | date | None = None,
+    root: str | Path | None = None,
+    source: str | Path | None = None,
+) -> pd.DataFrame:
     """One table as a typed DataFrame (nullable dtypes, categoricals for enums, dates as dates).
 
     With ``as_of``, the sources and claims are cut to what had been published by that day (a
     source dated to the month counts from the month's end), and each claim's assessment is
     shown as it stood then.
     """
+    root = source if source is not None else root
     _check_table(name, root)
+    return _present(_load(name, as_of, root), name, root)
+
+
+def _load(name: str, as_of, root) -> pd.DataFrame:
     day = _as_of_date(as_of)
     if day is None:
         return read_frame(name, root)
@@ -135,9 +193,10 @@ def _name_index(entities: pd.DataFrame) -> dict[str, str]:
     return index
 
 
-def find_entity(name: str, *, root: str | Path | None = None) -> str:
+def find_entity(name: str, *, root: str | Path | None = None, source: str | Path | None = None) -> str:
     """The entity_id for an id, English name or alias in either script: 寒武纪, 寒武紀 and
     Cambricon all give ``cambricon``. Raises UnknownNameError suggesting the nearest names."""
+    root = source if source is not None else root
     entities = read_frame("entities", root)
     index = _name_index(entities)
     key = _fold(str(name))
@@ -150,8 +209,9 @@ def find_entity(name: str, *, root: str | Path | None = None) -> str:
     raise UnknownNameError(f"no entity called {name!r}{hint}")
 
 
-def entity(name: str, *, root: str | Path | None = None) -> dict[str, Any]:
+def entity(name: str, *, root: str | Path | None = None, source: str | Path | None = None) -> dict[str, Any]:
     """The entity row for a name or id, as a dict."""
+    root = source if source is not None else root
     entity_id = find_entity(name, root=root)
     entities = read_frame("entities", root)
     row = entities[entities["entity_id"] == entity_id].iloc[0]
@@ -198,8 +258,9 @@ def _claims(name: str, root, as_of, include_superseded: bool) -> pd.DataFrame:
     return frame
 
 
-def _order(frame: pd.DataFrame, first: list[str]) -> pd.DataFrame:
-    return frame[[*first, *(c for c in frame.columns if c not in first)]].reset_index(drop=True)
+def _order(frame: pd.DataFrame, first: list[str], name: str = "", root=None) -> pd.DataFrame:
+    ordered = frame[[*first, *(c for c in frame.columns if c not in first)]].reset_index(drop=True)
+    return _present(ordered, name, root)
 
 
 def facts(
@@ -210,6 +271,7 @@ def facts(
     as_of: str | date | None = None,
     include_superseded: bool = False,
     root: str | Path | None = None,
+    source: str | Path | None = None,
 ) -> pd.DataFrame:
     """Facts joined with entity names, metric label, unit and the source's citation.
 
@@ -217,12 +279,16 @@ def facts(
     ``period``: a period as stored (``2025-H1``) or its prefix (``2025`` matches 2025-H1, 2025-Q3).
     Superseded and retracted claims are left out unless ``include_superseded``.
     """
+    root = source if source is not None else root
     frame = _claims("facts", root, as_of, include_superseded)
     if entity is not None:
         frame = frame[frame["entity_id"] == find_entity(entity, root=root)]
     if metric is not None:
         frame = frame[frame["metric_id"] == _find_metric(metric, root)]
     if period is not None:
+        periods = sorted(set(frame["period"].dropna().astype(str)))
+        if not any(p.startswith(str(period)) for p in periods):
+            _check_value("period", str(period), periods)
         frame = frame[frame["period"].fillna("").str.startswith(str(period))]
     metrics = read_frame("metrics", root)[["metric_id", "name_en"]].rename(columns={"name_en": "metric_name"})
     units = read_frame("units", root)[["unit_id", "name_en", "symbol"]].rename(
@@ -248,6 +314,8 @@ def facts(
             "statement",
             "assessment",
         ],
+        "facts",
+        root,
     )
 
 
@@ -270,9 +338,10 @@ def _two_party(table: str, parties: Parties, kind: tuple[str, str | None], entit
         eid = find_entity(entity, root=root)
         frame = frame[(frame[col_a] == eid) | (frame[col_b] == eid)]
     if kind[1] is not None:
+        _check_value(kind[0], kind[1], _enum(table, kind[0], root))
         frame = frame[frame[kind[0]] == kind[1]]
     frame = _names(_names(frame, col_a, prefix_a, root), col_b, prefix_b, root)
-    return _order(_citation_columns(frame, root), first)
+    return _order(_citation_columns(frame, root), first, table, root)
 
 
 def events(
@@ -282,9 +351,11 @@ def events(
     as_of: str | date | None = None,
     include_superseded: bool = False,
     root: str | Path | None = None,
+    source: str | Path | None = None,
 ) -> pd.DataFrame:
     """Events joined with entity and counterparty names and the source's citation; ``entity``
     matches either party."""
+    root = source if source is not None else root
     parties = (("entity_id", "entity"), ("counterparty_id", "counterparty"))
     return _two_party("events", parties, ("event_type", event_type), entity, as_of, include_superseded, root,
                       EVENT_COLUMNS)  # fmt: skip
@@ -297,12 +368,28 @@ def relations(
     as_of: str | date | None = None,
     include_superseded: bool = False,
     root: str | Path | None = None,
+    source: str | Path | None = None,
 ) -> pd.DataFrame:
     """Relations joined with both parties' names and the source's citation; ``entity`` matches
     either party."""
+    root = source if source is not None else root
     parties = (("subject_id", "subject"), ("object_id", "object"))
     return _two_party("relations", parties, ("relation_type", relation_type), entity, as_of, include_superseded,
                       root, RELATION_COLUMNS)  # fmt: skip
+
+
+def _enum(table: str, column: str, root) -> list[str]:
+    res = schema.resource(package(root), table)
+    return next(schema.enum_of(f) or [] for f in schema.fields(res) if f["name"] == column)
+
+
+def _check_value(column: str, value: str, known: list[str]) -> None:
+    """A filter value must be one the data knows; else UnknownNameError with the nearest."""
+    if value in known:
+        return
+    near = difflib.get_close_matches(str(value), known, n=3, cutoff=0.3) or [k for k in known if str(value) in k][:3]
+    hint = f"; nearest: {', '.join(near)}" if near else f"; known: {', '.join(known)}"
+    raise UnknownNameError(f"no {column} {value!r}{hint}")
 
 
 def _find_metric(metric: str, root) -> str:

@@ -37,8 +37,9 @@ def _bib_escape(text: str) -> str:
     return text.replace("\\", "\\textbackslash{}").replace("{", "\\{").replace("}", "\\}").replace("&", "\\&")
 
 
-def package_citation(style: str = "text", root: str | Path | None = None) -> str:
+def package_citation(style: str = "text", root: str | Path | None = None, source: str | Path | None = None) -> str:
     """How to cite the dataset itself, always with the current version."""
+    root = source if source is not None else root
     desc = package(root)
     version = desc.get("version", __version__)
     title = desc.get("title", "cnaccel")
@@ -59,10 +60,17 @@ def _check_style(style: str) -> None:
         raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
 
 
-def cite(claim_id: str | None = None, style: str = "text", *, root: str | Path | None = None) -> str:
+def cite(
+    claim_id: str | None = None,
+    style: str = "text",
+    *,
+    root: str | Path | None = None,
+    source: str | Path | None = None,
+) -> str:
     """A citation for one claim (its source, the figure as printed, the passage fingerprint and the
     package version that holds it),
     or for the package when no claim id is given."""
+    root = source if source is not None else root
     _check_style(style)
     if claim_id is None:
         return package_citation(style, root)

@@ -25,14 +25,28 @@ class UsageError(Exception):
 def _root(args: argparse.Namespace):
     from .paths import find_root
 
-    return find_root(getattr(args, "root", None))
+    return find_root(getattr(args, "source", None))
+
+
+def _package_folder(args: argparse.Namespace, command: str):
+    """The package to validate or build: a package folder, never a release bundle."""
+    import json
+
+    root = _root(args)
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    if any(res.get("format") == "parquet" for res in descriptor.get("resources", []) if isinstance(res, dict)):
+        raise UsageError(
+            f"{root} is a release bundle: {command} works on a package folder (a clone of the repository); "
+            "check a bundle with `cnaccel verify`"
+        )
+    return root
 
 
 def _validate(args: argparse.Namespace) -> int:
     from .checks import validate
     from .problems import to_json, to_text
 
-    problems, coverage = validate(_root(args))
+    problems, coverage = validate(_package_folder(args, "validate"))
     if args.format == "json":
         print(to_json(problems, {"passages": coverage.__dict__}))
     else:
@@ -114,7 +128,7 @@ def _build(args: argparse.Namespace) -> int:
     from .build import BuildError, build_bundle
 
     try:
-        folder = build_bundle(args.out, root=_root(args), with_dists=args.with_dists)
+        folder = build_bundle(args.out, root=_package_folder(args, "build"), with_dists=args.with_dists)
     except BuildError as exc:
         raise UsageError(str(exc)) from None
     print(f"built {folder} and {folder}.zip")
@@ -243,8 +257,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def _add_root(p: argparse.ArgumentParser) -> None:
     p.add_argument(
+        "--source",
         "--root",
-        help="the package folder (default: the current folder if it holds datapackage.json, else the installed data)",
+        dest="source",
+        help="a package folder, a release bundle folder or its zip (default: the data installed with cnaccel)",
     )
 
 

@@ -201,6 +201,8 @@ def _read_version(spec: str, origin: str, read: Reader) -> Version:
     for res in resources:
         if not isinstance(res, dict) or not isinstance(res.get("name"), str):
             continue
+        if res.get("format") == "parquet" or str(res.get("path", "")).endswith(".parquet"):
+            continue  # a bundle's Parquet files hold the same rows as its CSV files
         name = res["name"]
         # The descriptor's path first, then the repository and bundle layouts.
         candidates = list(

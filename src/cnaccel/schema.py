@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .paths import DESCRIPTOR, bundled_root
+from .paths import DESCRIPTOR, find_root
 
 
 def file_stamp(path: Path) -> tuple[str, int, int]:
@@ -27,7 +27,7 @@ def _read(stamp: tuple[str, int, int]) -> dict:
 
 def descriptor(root: str | Path | None = None) -> dict:
     """The package descriptor (a fresh copy, safe to modify); read once per version of the file."""
-    base = Path(root) if root is not None else bundled_root()
+    base = find_root(root)
     return json.loads(json.dumps(_read(file_stamp(base / DESCRIPTOR))))
 
 

@@ -19,9 +19,9 @@ def read_arrow(name: str, root: str | Path | None = None) -> pa.Table:
 
     Arrow tables are immutable, so each version of a file is read once per process: the joins of
     the API read the same tables several times per call."""
-    from .paths import DESCRIPTOR, bundled_root
+    from .paths import DESCRIPTOR, find_root
 
-    base = Path(root) if root is not None else bundled_root()
+    base = find_root(root)
     res = schema.resource(schema.descriptor(base), name)
     return _read_arrow(name, schema.file_stamp(base / DESCRIPTOR), schema.file_stamp(base / res["path"]))
 

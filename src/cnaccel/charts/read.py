@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import api, schema
 from ..checks import run_checks
-from ..paths import bundled_root
+from ..paths import find_root
 from ..problems import Problem
 from ..typed import read_frame
 from . import ChartsError
@@ -63,7 +63,7 @@ class Data:
 def read(root: str | Path | None) -> Data:
     """Facts that pass every check and are neither superseded nor retracted, with the entities
     and each entity's listing day (from valid, undisputed ipo_listing events)."""
-    base = Path(root) if root is not None else bundled_root()
+    base = find_root(root)
     problems = run_checks(base)
     try:
         bad_facts = _bad_keys(base, problems, "facts", "fact_id")
