@@ -28,6 +28,7 @@ _API = {
     "cite": "citation",
     "estimates": "answers",
     "series": "answers",
+    "fx": "answers",
     "SeriesError": "answers",
 }
 __all__ = ["__version__", *sorted(_API)]

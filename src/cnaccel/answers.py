@@ -76,15 +76,35 @@ def _period_order(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["period_start", "period_end", "period", "entity_id"], na_position="last", kind="stable")
 
 
-def _fx_rates(root, currency_units: set[str]) -> dict[tuple[str, str], tuple[float, str]]:
-    """(unit, period) -> (units per USD, fact_id) from the fx facts' estimates."""
+def fx(*, root: str | Path | None = None, source: str | Path | None = None) -> pd.DataFrame:
+    """Average exchange rates per US dollar (CNY and HKD) by period, each the estimate of cited
+    ``fx_average_rate`` facts: ``fact_id`` names the fact behind every rate."""
+    root = source if source is not None else root
     rates = estimates_frame(root)
     rates = rates[(rates["metric_id"] == FX_METRIC) & (rates["entity_id"] == FX_ENTITY)]
-    return {
+    columns = ["unit_id", "period", "period_start", "period_end", "value", "fact_id", "status"]
+    return _described(_period_order(rates)[columns].rename(columns={"unit_id": "currency", "value": "per_usd"})
+                      .reset_index(drop=True), {"currency": "Currency of the rate", "per_usd": "Units per US dollar"})
+
+
+def _fx_rates(root, currency_units: set[str]) -> dict[tuple[str, str], tuple[float, str]]:
+    """(unit, period) -> (units per USD, fact ids): the published average for the period, else for a
+    quarter or a half the mean of its published monthly averages (when every month is there)."""
+    table = fx(root=root)
+    rates = {
         (str(u), str(p)): (float(v), str(f))
-        for u, p, v, f in zip(rates["unit_id"], rates["period"], rates["value"], rates["fact_id"], strict=True)
+        for u, p, v, f in zip(table["currency"], table["period"], table["per_usd"], table["fact_id"], strict=True)
         if str(u) in currency_units
     }
+    parts: dict[str, list[int]] = {f"Q{q}": [3 * q - 2, 3 * q - 1, 3 * q] for q in range(1, 5)}
+    parts.update({"H1": list(range(1, 7)), "H2": list(range(7, 13))})
+    for unit, year in {(u, p[:4]) for (u, p) in rates}:
+        for part, numbers in parts.items():
+            wanted = [rates.get((unit, f"{year}-{m:02d}")) for m in numbers]
+            if (unit, f"{year}-{part}") not in rates and all(wanted):
+                mean = sum(r[0] for r in wanted if r) / len(wanted)
+                rates[(unit, f"{year}-{part}")] = (mean, "+".join(r[1] for r in wanted if r))
+    return rates
 
 
 def series(
@@ -181,7 +201,11 @@ def _convert(frame: pd.DataFrame, currency: str, root) -> tuple[pd.DataFrame, li
         frame.loc[frame.index[i], "unit_id"] = "USD"
     notes = []
     if used:
-        notes.append(f"converted to USD with the period's average rate (fx facts {', '.join(sorted(set(used)))})")
+        notes.append(
+            "converted to USD with the period's average rate per US dollar (fx facts "
+            f"{', '.join(sorted(set(used)))}; a quarter or half without a published average uses the mean of "
+            "its monthly averages, named with +)"
+        )
     if missing:
         notes.append(f"no published average rate for {', '.join(sorted(set(missing)))}: left empty")
     return frame, notes
