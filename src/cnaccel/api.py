@@ -228,7 +228,9 @@ def _is_missing(value: Any) -> bool:
 
 
 def _citation_columns(frame: pd.DataFrame, root) -> pd.DataFrame:
-    sources = read_frame("sources", root)[["source_id", "title", "publisher", "published", "url", "reliability"]]
+    sources = read_frame("sources", root)[
+        ["source_id", "title", "publisher", "published", "url", "reliability", "lineage"]
+    ]
     sources = sources.rename(columns={c: f"source_{c}" for c in sources.columns if c != "source_id"})
     return frame.merge(sources, on="source_id", how="left")
 

@@ -292,7 +292,48 @@ def _draw_ipos(chart: Chart, cjk: bool, entities: dict[str, Row]) -> Figure:
     return fig
 
 
-DRAWERS = {"shipments-shares": _draw_shipments_shares, "revenue": _draw_revenue, "ipos": _draw_ipos}
+def _draw_vendor_shares(chart: Chart, cjk: bool, entities: dict[str, Row]) -> Figure:
+    from matplotlib.patches import Patch
+
+    rows = records(chart.data)
+    drawn = [r for r in rows if r["role"] == "drawn"]
+    periods = sorted({r["period"] for r in drawn}, key=lambda p: (_span_end(p), p))
+    vendors = sorted({r["entity_id"] for r in drawn}, key=lambda e: (series_order(e), e))
+    fig, legend_y = canvas(chart, cjk, 11.0, 4.2)
+    ax = fig.subplots()
+    width = 0.8 / max(len(vendors), 1)
+    for g, period in enumerate(periods):
+        for v, vendor in enumerate(vendors):
+            row = next((r for r in drawn if r["period"] == period and r["entity_id"] == vendor), None)
+            if row is None:
+                continue
+            x = g + (v - (len(vendors) - 1) / 2) * width
+            ax.bar(x, row["value"], width=width * 0.9, **bar_style(row, series_color(vendor)))
+            _range(ax, row, x, False, 1.0)
+            for alt in (a for a in rows if a["role"] == "alternative" and a["period"] == period
+                        and a["entity_id"] == vendor):  # fmt: skip
+                _marker(ax, alt, x + width * 0.3, False, 1.0)
+            ax.text(x, (row["value_max"] or row["value"]) + 1.5, figure(row, percent), ha="center", va="bottom",
+                    fontsize=7.5, color="0.1")  # fmt: skip
+    ax.set_xticks(range(len(periods)))
+    ax.set_xticklabels([period_label(p) for p in periods])
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("percent of cards shipped")
+    ax.grid(axis="y", color="0.92", linewidth=0.8)
+    handles = [
+        Patch(facecolor=series_color(v), edgecolor=series_color(v), label=entity_name(entities.get(v), v, cjk))
+        for v in vendors
+    ]
+    legend(fig, handles + legend_handles(drawn, [r for r in rows if r["role"] == "alternative"]), legend_y)
+    return fig
+
+
+DRAWERS = {
+    "vendor-shares": _draw_vendor_shares,
+    "shipments-shares": _draw_shipments_shares,
+    "revenue": _draw_revenue,
+    "ipos": _draw_ipos,
+}
 
 
 def draw(chart: Chart, *, root: str | Path | None = None, font: str | None = None) -> Figure:

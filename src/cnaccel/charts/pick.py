@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-RELIABILITY = {"A": 0, "B": 1, "C": 2}
-ASSESSMENT = {"corroborated": 0, "unverified": 1, "disputed": 2}
-CLAIM = {"disclosed": 0, "reported": 0, "estimate": 1, "opinion": 1, "forecast": 2, "plan": 3, "rumor": 4}
-SAME_FIGURE = 0.005  # rows whose numbers differ by at most 0.5 % give the same figure (rounding)
+from ..estimates_table import AGREE, CLAIM_RANK, GRADE_RANK
+from ..periods import known_from
+
+SAME_FIGURE = AGREE  # rows within 1% of each other give the same figure (rounding), as in the estimates
 PICK_RULE = (
-    "Where several rows give the same figure one is drawn: a row not disputed first, then the more reliable "
-    "source (A > B > C), then corroborated before unverified, then reported before estimate or forecast. Where "
-    "sources give different figures for the same thing, the figure with the best such row is the bar and the "
-    "others are markers."
+    "The bar is the figure the estimates table chooses (docs/methodology.md): a claim not disputed first, then "
+    "reported or disclosed before estimate or forecast, then the more reliable source (A > B > C), then the figure "
+    "more independent lineages give, then the later publication. Other figures sources give for the same thing "
+    "are markers."
 )
 
 
@@ -26,22 +26,28 @@ def _close(a: float | None, b: float | None) -> bool:
     return abs(a - b) <= SAME_FIGURE * max(abs(a), abs(b))
 
 
+def _published(row: dict[str, Any]) -> int:
+    known = known_from(str(row.get("source_published") or ""))
+    return -known.toordinal() if known else 0
+
+
 def _rank(row: dict[str, Any]) -> tuple:
+    """The estimates' order within one figure: not disputed, claim type, reliability, later, id."""
     return (
         row["assessment"] == "disputed",
-        RELIABILITY.get(row["source_reliability"], 9),
-        ASSESSMENT.get(row["assessment"], 9),
-        CLAIM.get(row["claim_type"], 9),
-        row["qualifier"] != "exact",
+        CLAIM_RANK.get(row["claim_type"], 9),
+        GRADE_RANK.get(str(row["source_reliability"]), 9),
+        _published(row),
         row["fact_id"],
     )
 
 
 def _cluster_key(cluster: list[dict[str, Any]]) -> tuple:
-    """Figures in drawing order: by their best row's rank (disputed, reliability, assessment,
-    claim), then the figure more rows give, then the best row's full rank."""
+    """Figures in drawing order, as the estimates choose: by their best row's disputed, claim-type
+    and reliability rank, then the figure more independent lineages give, then the best row."""
     best = _rank(min(cluster, key=_rank))
-    return (*best[:4], -len(cluster), best)
+    lineages = len({r.get("source_lineage") or r["source_id"] for r in cluster})
+    return (*best[:3], -lineages, best)
 
 
 # Underscored as it is no public API; ``cnaccel.charts._pick`` still reaches it (for the tests).

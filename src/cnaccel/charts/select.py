@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from .labels import entity_name, period_label, short_publisher, shorten
 from .pick import PICK_RULE, _pick
-from .read import Data, read
+from .read import Data, read, records
 
 if TYPE_CHECKING:
     import pandas as pd
 
-CHART_NAMES = ("shipments-shares", "revenue", "ipos")
+CHART_NAMES = ("vendor-shares", "shipments-shares", "revenue", "ipos")
 NO_CJK_NOTE = "Chinese names shown in English: no CJK font found (pip install 'cnaccel[charts]')."
 MARKET = "china-accelerator-market"
 PROJECTED = {"estimate", "forecast", "opinion"}
@@ -235,10 +235,44 @@ def _ipos(data: Data) -> Chart:
     )
 
 
+def _vendor_shares(data: Data, root: str | Path | None) -> Chart:
+    """Vendor shares of China's accelerator cards by units, one bar per vendor and period: the
+    estimates' choice, with the other figures sources give for the same share as markers."""
+    from ..answers import series
+
+    estimates = records(series("market_share", market=MARKET, basis="units", root=root))
+    facts = {f["fact_id"]: f for f in data.facts}
+    rows: list[dict[str, Any]] = []
+    skipped: Counter[str] = Counter()
+    for estimate in estimates:
+        chosen = facts.get(estimate["fact_id"])
+        if chosen is None or data.entities.get(chosen["entity_id"], {}).get("entity_type") == "market":
+            skipped["figures that failed a check or are no vendor's"] += 1
+            continue
+        group = [
+            f for f in data.facts
+            if (f["entity_id"], f["metric_id"], f["market_id"], f["basis"], f["period"])
+            == (chosen["entity_id"], "market_share", MARKET, "units", chosen["period"])
+        ]  # fmt: skip
+        for row in _pick(group, ("entity_id", "period")):
+            rows.append({**row, "period_label": period_label(row["period"])})
+    return _chart(
+        data,
+        "vendor-shares",
+        "Vendor shares of China's AI-accelerator cards by units shipped",
+        rows,
+        ["period_label"],
+        "Shares of all AI accelerator cards shipped in China, by units (basis units, market "
+        f"{MARKET}), from the estimates table: cnaccel.series('market_share', market='{MARKET}', basis='units'). "
+        "The Chinese-vendors group holds the single Chinese vendors.",
+        skipped,
+    )
+
+
 def build_charts(root: str | Path | None = None) -> list[Chart]:
     """The charts' data and notes (no drawing; matplotlib is not needed)."""
     data = read(root)
-    charts = [_shipments_shares(data), _revenue(data), _ipos(data)]
+    charts = [_vendor_shares(data, root), _shipments_shares(data), _revenue(data), _ipos(data)]
     if data.dropped:
         for chart in charts:
             chart.notes.append(f"{data.dropped} fact(s) of the package failed a check and were not considered.")
