@@ -13,7 +13,8 @@ from cnaccel import schema
 
 
 def test_tables_and_package():
-    assert cnaccel.tables() == ["sources", "entities", "products", "metrics", "units", "facts", "events", "relations"]
+    assert cnaccel.tables() == ["sources", "entities", "products", "metrics", "units", "facts", "events", "relations",
+                                "estimates"]
     assert cnaccel.package()["version"] == cnaccel.__version__
 
 

@@ -63,6 +63,9 @@ def test_returns_the_bundle_folder_and_writes_every_file(builds, bundle):
         "cnaccel.xlsx",
         "datapackage.json",
         "SHA256SUMS",
+        "README.md",
+        "LICENSE",
+        "LICENSE-DATA.md",
         *(f"parquet/{t}.parquet" for t in TABLES),
         *(f"csv/{t}.csv" for t in TABLES),
     }

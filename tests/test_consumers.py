@@ -8,6 +8,9 @@ import datetime as dt
 import importlib.util
 import json
 import math
+import re
+import shlex
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -348,8 +351,11 @@ def test_wheel_carries_the_build_subpackage(wheel):
     )
 
 
-def test_wheel_installs_and_loads_every_table(wheel, tmp_path):
-    venv = tmp_path / "venv"
+@pytest.fixture(scope="module")
+def wheel_python(wheel, tmp_path_factory) -> Path:
+    """The python of a fresh virtual environment with the wheel installed (its dependencies come from
+    this environment's site-packages, as the machine has no other package index)."""
+    venv = tmp_path_factory.mktemp("wheel-venv") / "venv"
     command = [sys.executable, "-m", "venv", "--system-site-packages", str(venv)]
     subprocess.run(command, check=True, capture_output=True, timeout=120)
     python = venv / "bin" / "python"
@@ -369,6 +375,12 @@ def test_wheel_installs_and_loads_every_table(wheel, tmp_path):
         timeout=120,
         env=_clean_env(),
     )
+    return python
+
+
+def test_wheel_installs_and_loads_every_table(wheel_python, tmp_path):
+    python = wheel_python
+    venv = python.parents[1]
     work = tmp_path / "elsewhere"
     work.mkdir()
     script = (
@@ -385,7 +397,47 @@ def test_wheel_installs_and_loads_every_table(wheel, tmp_path):
     report = json.loads(result.stdout)
     assert report["file"].startswith(str(venv))
     assert report["root"].startswith(str(venv))
-    assert report["rows"] == {t: len(csv_rows(t)[1]) for t in TABLES}
+    expected = {t: len(csv_rows(t)[1]) for t in TABLES}
+    assert report["rows"] == {**expected, "estimates": len(cnaccel.estimates(root=ROOT))}
+
+
+def _readme_blocks(language: str) -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(rf"```{language}\n(.*?)```", text, re.S)
+
+
+def test_readme_examples_run_from_the_wheel_outside_the_clone(wheel_python, bundle, pkg, history_archive, tmp_path):
+    """Every Python and command-line example of README.md, run with the installed wheel in a folder
+    outside the clone, given the files the examples name (a release zip, an older one, a saved page)."""
+    work = tmp_path / "reader"
+    work.mkdir()
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    release = bundle.parent / f"{bundle.name}.zip"
+    for name in set(re.findall(r"cnaccel-\d+\.\d+\.\d+\.zip", text)):
+        shutil.copy(release, work / name)
+    pkg.edit("facts", "F0002", "context", "An older wording of this context")
+    old = build_bundle(tmp_path / "old", root=pkg.root)
+    shutil.copy(old.parent / f"{old.name}.zip", work / "old.zip")
+    page = (history_archive / "36kr-2025-12-domestic-gpu-race.txt").read_text(encoding="utf-8")
+    (work / "saved-page.html").write_text(f"<html><body><p>{page}</p></body></html>", encoding="utf-8")
+    cli = wheel_python.parent / "cnaccel"
+    (python_block,) = _readme_blocks("python")
+    result = subprocess.run([str(wheel_python), "-c", python_block], cwd=work, capture_output=True, text=True,
+                            timeout=300, env=_clean_env())  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    commands = [
+        line.split("  #")[0].strip() for block in _readme_blocks("bash") for line in block.splitlines()
+        if line.startswith("cnaccel ")
+    ]  # fmt: skip
+    assert len(commands) >= 10
+    for command in commands:
+        args = shlex.split(command)[1:]
+        done = subprocess.run(
+            [str(cli), *args], cwd=work, capture_output=True, text=True, timeout=600, env=_clean_env()
+        )
+        assert done.returncode == 0, (command, done.stdout[-1500:], done.stderr[-1500:])
+        assert "Traceback" not in done.stderr
+    assert (work / "dist").is_dir()
 
 
 # The estimates table in every output -------------------------------------------------------------

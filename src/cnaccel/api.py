@@ -37,9 +37,10 @@ def package(root: str | Path | None = None, source: str | Path | None = None) ->
 
 
 def tables(root: str | Path | None = None, source: str | Path | None = None) -> list[str]:
-    """The names of the tables, in the descriptor's order."""
+    """The names of the tables, in the descriptor's order, then the derived ``estimates``."""
     root = source if source is not None else root
-    return [res["name"] for res in package(root)["resources"] if res.get("format") != "parquet"]
+    names = [res["name"] for res in package(root)["resources"] if res.get("format") != "parquet"]
+    return names if "estimates" in names else [*names, "estimates"]
 
 
 def _check_table(name: str, root) -> None:
@@ -167,6 +168,12 @@ def load(
 
 def _load(name: str, as_of, root) -> pd.DataFrame:
     day = _as_of_date(as_of)
+    if name == "estimates":
+        if day is not None:
+            raise ValueError("as_of is not available for estimates: load('facts', as_of=...) gives the claims then")
+        from .estimates_table import estimates_frame
+
+        return estimates_frame(root)
     if day is None:
         return read_frame(name, root)
     if name in CLAIM_TABLES:

@@ -84,6 +84,12 @@ def _show(args: argparse.Namespace) -> int:
                 "--type applies to events (event_type) and relations (relation_type); use --metric for facts"
             )
         frame = api.facts(args.entity, args.metric, args.period, include_superseded=args.include_superseded, **common)
+    elif table == "estimates":
+        from .answers import estimates
+
+        if args.type or args.as_of or args.include_superseded:
+            raise UsageError("--type, --as-of and --include-superseded do not apply to estimates")
+        frame = estimates(args.entity, args.metric, period=args.period, root=root)
     elif table in ("events", "relations"):
         if args.metric or args.period:
             raise UsageError(f"--metric and --period apply to facts, not {table}")
@@ -298,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print a table. facts, events and relations come joined with names and citations, as "
         "cnaccel.facts(), events() and relations() return them.",
     )
-    p.add_argument("table", help="sources, entities, products, metrics, units, facts, events or relations")
+    p.add_argument("table", help="sources, entities, products, metrics, units, facts, events, relations or estimates")
     p.add_argument("--entity", help="an entity id, name or alias in either script (寒武纪, 寒武紀, Cambricon)")
     p.add_argument("--metric", help="a metric id or English name (facts only)")
     p.add_argument("--period", help="a period or its prefix: 2025 matches 2025-H1 and 2025-Q3 (facts only)")

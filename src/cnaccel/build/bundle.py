@@ -158,6 +158,58 @@ def write_csv(root: Path, package: dict, res: dict, path: Path) -> None:
                 writer.writerow([*row, said.get(row[0], "")])
 
 
+LICENCES = ("LICENSE-DATA.md", "LICENSE")
+
+
+def _licence_text(root: Path, name: str) -> bytes:
+    """A licence file of the package at ``root``, else the one installed with cnaccel."""
+    from ..paths import bundled_root
+
+    for base in (root, bundled_root()):
+        if (base / name).is_file():
+            return (base / name).read_bytes()
+    raise BuildError(f"{name} not found beside {root / 'datapackage.json'}; restore it from the repository")
+
+
+def readme_text(package: dict, root: Path | None = None) -> str:
+    """The bundle's README: what each file is, how to check it, how to cite it, its licence."""
+    from ..citation import package_citation
+
+    tables = "\n".join(
+        f"- `{res['name']}`: {res.get('description', '')}"
+        for res in package["resources"]
+        if res.get("format") != "parquet"
+    )
+    return f"""# {package.get("title", "cnaccel")}, version {package.get("version", "")}
+
+{package.get("description", "")}
+
+## Files
+
+- `cnaccel.xlsx`: Excel, a README sheet and one sheet per table.
+- `cnaccel.sqlite`: SQLite (keys declared; the view `facts_cited` joins each fact to its entity and source).
+- `parquet/<table>.parquet`: typed columns with their descriptions.
+- `csv/<table>.csv`: UTF-8 CSV, as in the repository, with the rendered `statement` of each claim.
+- `datapackage.json`: the Frictionless descriptor of every file; `SHA256SUMS`: checksums.
+- `LICENSE-DATA.md`: the data licence (CC-BY-4.0); `LICENSE`: the code licence (MIT).
+
+## Tables
+
+{tables}
+
+## Checking a figure
+
+Each claim carries the figure as printed and a fingerprint of the passage that states it. Save the
+source's page (its address is in `sources.url`) and run `cnaccel trace CLAIM_ID PAGE` (`pip install
+cnaccel`) to find the passage with the figure marked. `cnaccel verify` checks this bundle against
+its checksums, and `cnaccel.load(name, source="this-bundle.zip")` reads it in Python.
+
+## Citation
+
+{package_citation("text", root)}
+"""
+
+
 def write_folder(root: Path, package: dict, folder: Path) -> None:
     """Write every file of the bundle for the package at ``root`` into ``folder``; the claim
     tables carry their rendered statements."""
@@ -169,6 +221,9 @@ def write_folder(root: Path, package: dict, folder: Path) -> None:
         write_csv(root, package, res, folder / "csv" / f"{res['name']}.csv")
     sqlite.write_sqlite(root, package, folder / "cnaccel.sqlite")
     xlsx.write_xlsx(root, package, folder / "cnaccel.xlsx")
+    for name in LICENCES:
+        (folder / name).write_bytes(_licence_text(root, name))
+    (folder / "README.md").write_text(readme_text(package, root), encoding="utf-8", newline="\n")
     text = json.dumps(bundle_descriptor(package, folder), ensure_ascii=False, indent=2) + "\n"
     (folder / DESCRIPTOR).write_text(text, encoding="utf-8", newline="\n")
     write_sums(folder)
