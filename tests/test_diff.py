@@ -367,3 +367,22 @@ def test_compress_ids() -> None:
     )
     assert compress_ids(["F9", "F10", "F11", "cambricon"]) == "F9, F10, F11, cambricon"
     assert compress_ids([]) == ""
+
+
+def test_bundles_that_build_really_made(pkg, tmp_path: Path) -> None:
+    """Release zips and bundle folders from `cnaccel build`, against each other and against the
+    package folder: Parquet files are passed over, every change is listed once."""
+    from cnaccel.build import build_bundle
+
+    old = build_bundle(tmp_path / "old", root=pkg.root)
+    pkg.edit("facts", "F0002", "context", "An earlier wording of this context")
+    new = build_bundle(tmp_path / "new", root=pkg.root)
+    old_zip, new_zip = old.parent / f"{old.name}.zip", new.parent / f"{new.name}.zip"
+    for a, b in ((old_zip, new_zip), (old, new_zip), (old_zip, new)):
+        diff = diff_specs(str(a), str(b))
+        changed = {c.id for c in diff.table("facts").changed}
+        assert changed == {"F0002"}, (a, b)
+        assert not diff.table("sources").changed and not diff.table("estimates").added
+    against_folder = diff_specs(str(pkg.root), str(new_zip))
+    assert against_folder.table("estimates").added  # the release adds the derived table
+    assert not against_folder.table("facts").changed  # the statement column is reported as a column, not per row
