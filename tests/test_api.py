@@ -177,3 +177,17 @@ def test_a_table_edited_after_loading_is_read_again(pkg):
     pkg.edit("facts", "F0003", "context", "edited after the first read")
     after = cnaccel.load("facts", root=pkg.root).set_index("fact_id")
     assert after.loc["F0003", "context"] == "edited after the first read"
+
+
+def test_as_of_says_once_how_many_rows_it_left_out_for_want_of_a_date():
+    import warnings
+
+    sources = cnaccel.load("sources")
+    undated = set(sources.loc[sources["published"].isna(), "source_id"])
+    expected = sum(int(cnaccel.load(t)["source_id"].isin(undated).sum()) for t in ("facts", "events", "relations"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cnaccel.load("facts", as_of="2025-10-01")
+    assert [str(w.message) for w in caught] == [
+        f"as_of=2025-10-01: {expected} claims left out because their source prints no publication date"
+    ]

@@ -62,18 +62,25 @@ def _as_of_date(as_of: str | date | None) -> date | None:
         raise ValueError(f"as_of must be a date like 2025-10-01, not {as_of!r}") from None
 
 
-def _visible_sources(root, as_of: date) -> set[str]:
+def _undated_sources(root) -> set[str]:
     sources = read_frame("sources", root)
-    undated = int(sources["published"].isna().sum())
-    if undated:
+    return set(sources.loc[sources["published"].isna(), "source_id"].astype(str))
+
+
+def _say_left_out(as_of: date, count: int, what: str, why: str = "their source prints") -> None:
+    """Say once, as a warning, how many rows ``as_of`` left out for want of a publication date."""
+    if count:
         import warnings
 
         warnings.warn(
-            f"as_of={as_of.isoformat()}: {undated} sources print no publication date, so they and their claims "
-            "are left out",
+            f"as_of={as_of.isoformat()}: {count} {what} left out because {why} no publication date",
             UserWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
+
+
+def _visible_sources(root, as_of: date) -> set[str]:
+    sources = read_frame("sources", root)
     return {
         sid
         for sid, pub in zip(sources["source_id"], sources["published"], strict=True)
@@ -86,6 +93,8 @@ def _claims_as_of(root, as_of: date) -> dict[str, pd.DataFrame]:
     an assessment resting on a claim published later reverts to ``unverified``."""
     visible_sources = _visible_sources(root, as_of)
     frames = {name: read_frame(name, root) for name in CLAIM_TABLES}
+    undated = _undated_sources(root)
+    _say_left_out(as_of, sum(int(f["source_id"].isin(undated).sum()) for f in frames.values()), "claims")
     for name, frame in frames.items():
         frames[name] = frame[frame["source_id"].isin(visible_sources)].reset_index(drop=True)
     visible = set()
@@ -180,6 +189,7 @@ def _load(name: str, as_of, root) -> pd.DataFrame:
         return _claims_as_of(root, day)[name]
     frame = read_frame(name, root)
     if name == "sources":
+        _say_left_out(day, len(_undated_sources(root)), "sources", "they print")
         return frame[frame["source_id"].isin(_visible_sources(root, day))].reset_index(drop=True)
     return frame
 
