@@ -401,6 +401,36 @@ def test_wheel_installs_and_loads_every_table(wheel_python, tmp_path):
     assert report["rows"] == {**expected, "estimates": len(cnaccel.estimates(root=ROOT))}
 
 
+def _serve_once(cli: Path, args: list[str], work: Path) -> None:
+    """Start a README `cnaccel serve` example on a free port, see it answer, stop it."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    if "--port" in args:
+        at = args.index("--port")
+        args = args[:at] + args[at + 2 :]
+    server = subprocess.Popen([str(cli), *args, "--port", str(port)], cwd=work, env=_clean_env(),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        for _ in range(120):
+            try:
+                tables = urllib.request.urlopen(f"http://127.0.0.1:{port}/cnaccel.json", timeout=1).read()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read()[-2000:]
+                time.sleep(0.5)
+        else:
+            raise AssertionError(f"cnaccel {' '.join(args)} did not answer")
+        assert b"estimates" in tables
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
 def _readme_blocks(language: str) -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     return re.findall(rf"```{language}\n(.*?)```", text, re.S)
@@ -432,6 +462,9 @@ def test_readme_examples_run_from_the_wheel_outside_the_clone(wheel_python, bund
     assert len(commands) >= 10
     for command in commands:
         args = shlex.split(command)[1:]
+        if args[0] == "serve":
+            _serve_once(cli, args, work)
+            continue
         done = subprocess.run(
             [str(cli), *args], cwd=work, capture_output=True, text=True, timeout=600, env=_clean_env()
         )

@@ -234,6 +234,15 @@ def _fingerprint(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .web import serve
+
+    try:
+        return serve(getattr(args, "source", None), args.host, args.port)
+    except RuntimeError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _archive_restore(args: argparse.Namespace) -> int:
     from .archive import LAST_WITH_TEXTS, ArchiveError, restore_from_git
 
@@ -258,6 +267,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "trace": _trace,
     "fingerprint": _fingerprint,
     "archive-restore": _archive_restore,
+    "serve": _serve,
 }
 
 
@@ -388,6 +398,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source_id")
     p.add_argument("--passage", help="the passage that states the claim, copied from the archived text")
     p.add_argument("--figure", help="the figure as printed")
+    _add_root(p)
+
+    p = sub.add_parser(
+        "serve",
+        help="browse the data in a web page (Datasette)",
+        description="Serve the package read-only with Datasette (pip install 'cnaccel[web]'): tables with their "
+        "descriptions, facets, values with their units, links to the sources, and canned queries.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8001, help="port (default: 8001)")
     _add_root(p)
 
     p = sub.add_parser(

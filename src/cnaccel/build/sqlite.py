@@ -2,9 +2,10 @@
 
 Columns take their types from ``schema.sqlite_type``; dates are ISO text and booleans 0/1.
 Primary and foreign keys are declared so that ``PRAGMA foreign_key_check`` can prove the
-references, and the view ``facts_cited`` shows each fact with its names and its source's
-citation. The file is built in rollback-journal mode with a fixed insert order, then vacuumed,
-so the same data and SQLite version give the same bytes.
+references, and the views ``facts_cited``, ``events_cited`` and ``relations_cited`` show each
+claim with its source's citation (and a fact with its names). The file is built in
+rollback-journal mode with a fixed insert order, then vacuumed, so the same data and SQLite
+version give the same bytes.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ SELECT
   u.name_en AS unit_name,
   u.symbol AS unit_symbol,
   f.context,
+  f.market_id,
+  f.basis,
   f.figure,
   f.statement,
   f.claim_type,
@@ -53,6 +56,18 @@ LEFT JOIN entities AS e ON e.entity_id = f.entity_id
 LEFT JOIN metrics AS m ON m.metric_id = f.metric_id
 LEFT JOIN units AS u ON u.unit_id = f.unit_id
 LEFT JOIN sources AS s ON s.source_id = f.source_id"""
+
+
+CLAIMS_CITED = """CREATE VIEW {table}_cited AS
+SELECT
+  c.*,
+  s.title AS source_title,
+  s.publisher AS source_publisher,
+  s.published AS source_published,
+  s.url AS source_url,
+  s.reliability AS source_reliability
+FROM {table} AS c
+LEFT JOIN sources AS s ON s.source_id = c.source_id"""
 
 
 def quote_name(name: str) -> str:
@@ -122,6 +137,8 @@ def write_sqlite(root: Path, package: dict, path: Path) -> None:
         for res in package["resources"]:
             connection.execute(create_table_sql(res))
         connection.execute(FACTS_CITED)
+        for table in ("events", "relations"):
+            connection.execute(CLAIMS_CITED.format(table=table))
         for res in package["resources"]:
             table = sorted_table(res["name"], root, package)
             columns = [f["name"] for f in schema.fields(res)]
