@@ -138,13 +138,21 @@ def metadata(source: str | Path | None = None) -> dict:
         tables.setdefault(name, {})["sort_desc"] = "period"
     for name, column in LABELS.items():
         tables.setdefault(name, {})["label_column"] = column
+    from html import escape
+
+    listing = "".join(
+        f'<dt><a href="/{DATABASE}/{escape(name)}">{escape(name)}</a></dt><dd>{escape(table["description"])}</dd>'
+        for name, table in tables.items()
+        if table.get("description")
+    )
+    about = f"<p>{escape(package.get('description', ''))}</p><dl class=\"cnaccel-tables\">{listing}</dl>"
     return {
         "title": package.get("title", "cnaccel"),
         "description": package.get("description", ""),
         "license": licence.get("name", ""),
         "license_url": licence.get("path", ""),
         "source": f"cnaccel {package.get('version', '')}",
-        "databases": {DATABASE: {"tables": tables, "queries": QUERIES}},
+        "databases": {DATABASE: {"description_html": about, "tables": tables, "queries": QUERIES}},
     }
 
 
