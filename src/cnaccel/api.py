@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,8 @@ def tables(root: str | Path | None = None, source: str | Path | None = None) -> 
 
 def _check_table(name: str, root) -> None:
     names = tables(root)
+    if not isinstance(name, str):
+        raise UnknownNameError(f"a table name is text, not {name!r}; the tables are: {', '.join(names)}")
     if name not in names:
         near = difflib.get_close_matches(name, names, n=3)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
@@ -54,6 +56,8 @@ def _check_table(name: str, root) -> None:
 def _as_of_date(as_of: str | date | None) -> date | None:
     if as_of is None:
         return None
+    if isinstance(as_of, datetime):
+        return as_of.date()
     if isinstance(as_of, date):
         return as_of
     try:
@@ -194,8 +198,8 @@ def _load(name: str, as_of, root) -> pd.DataFrame:
     return frame
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold().strip()
+def _fold(text: object) -> str:
+    return unicodedata.normalize("NFKC", str(text)).casefold().strip()
 
 
 def _name_index(entities: pd.DataFrame) -> dict[str, str]:

@@ -117,3 +117,31 @@ def _find_uncached(path: Path) -> Path:
     if len(inner) == 1:
         return inner[0]
     raise _not_a_package(path, f"no {DESCRIPTOR}")
+
+
+MAX_TABLE_BYTES = 4 << 30  # a table file beyond 4 GiB is refused before it is read
+
+
+def resource_path(root: Path, rel: object, name: str = "?") -> Path:
+    """The file of a resource, under the one path policy of every reader: a relative path inside
+    the package (no absolute path, no ``..``), a regular file (no pipe or device), no link that
+    leaves the package, and no larger than :data:`MAX_TABLE_BYTES`."""
+    if not isinstance(rel, str) or not rel:
+        raise UnusableInput(f"{DESCRIPTOR}: resource {name!r} has no path")
+    pure = PurePosixPath(rel)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in rel:
+        raise UnusableInput(
+            f"{DESCRIPTOR}: resource {name!r} has an unsafe path {rel!r}; use a path inside the package"
+        )
+    path = Path(root) / pure
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(Path(root).resolve()):
+            raise UnusableInput(f"{rel}: a link to {target}, outside the package; copy the file into the package")
+    if not path.exists():
+        raise UnusableInput(f"{rel}: file not found (resource {name!r} in {DESCRIPTOR})")
+    if not path.is_file():
+        raise UnusableInput(f"{rel}: not a regular file (resource {name!r}); replace it with the table's CSV file")
+    if path.stat().st_size > MAX_TABLE_BYTES:
+        raise UnusableInput(f"{rel}: larger than {MAX_TABLE_BYTES} bytes; refused")
+    return path

@@ -11,10 +11,12 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from .paths import DESCRIPTOR
+from .paths import DESCRIPTOR, resource_path
 from .problems import UnusableInput
+
+MAX_CELL = 131_072  # characters in one CSV cell: Python's default limit, documented and enforced here
 
 
 @dataclass
@@ -71,33 +73,29 @@ def read_descriptor(root: Path) -> dict:
     return descriptor
 
 
-def _safe_path(root: Path, rel: object, name: str) -> Path:
-    if not isinstance(rel, str) or not rel:
-        raise UnusableInput(f"{DESCRIPTOR}: resource {name!r} has no path")
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts:
-        raise UnusableInput(
-            f"{DESCRIPTOR}: resource {name!r} has an unsafe path {rel!r}; use a path inside the package"
-        )
-    return root / pure
-
-
 def read_table(root: Path, res: dict) -> list[Row]:
     """Rows of one CSV resource; its header must list the schema's fields in order."""
     name = res.get("name", "?")
-    path = _safe_path(root, res.get("path"), name)
+    path = resource_path(root, res.get("path"), name)
     rel = res["path"]
-    if not path.is_file():
-        raise UnusableInput(f"{rel}: file not found (resource {name!r} in {DESCRIPTOR})")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise UnusableInput(f"{rel}: not UTF-8 (byte {exc.start}); save it as UTF-8") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    previous = csv.field_size_limit(MAX_CELL)  # one documented limit, whatever another library set
+    try:
+        return _rows(rel, csv.reader(io.StringIO(text, newline="")), res)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _rows(rel: str, reader, res: dict) -> list[Row]:
     try:
         header = next(reader)
     except StopIteration:
         raise UnusableInput(f"{rel}: empty file; it needs at least a header row") from None
+    except csv.Error as exc:
+        raise UnusableInput(f"{rel}:1: not readable CSV ({exc}); fix the header row") from None
     expected = [f["name"] for f in res.get("schema", {}).get("fields", [])]
     if header != expected:
         missing = [c for c in expected if c not in header]
@@ -116,7 +114,16 @@ def read_table(root: Path, res: dict) -> list[Row]:
             f"the header must be: {','.join(expected)}"
         )
     rows = []
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise UnusableInput(
+                f"{rel}:{reader.line_num + 1}: not readable CSV ({exc}); a cell may hold an unclosed quote or more "
+                f"than {MAX_CELL} characters"
+            ) from None
         line = reader.line_num
         if not cells or cells == [""]:
             continue

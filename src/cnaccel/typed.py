@@ -22,8 +22,11 @@ def read_arrow(name: str, root: str | Path | None = None) -> pa.Table:
     from .paths import DESCRIPTOR, find_root
 
     base = find_root(root)
+    from .paths import resource_path
+
     res = schema.resource(schema.descriptor(base), name)
-    return _read_arrow(name, schema.file_stamp(base / DESCRIPTOR), schema.file_stamp(base / res["path"]))
+    path = resource_path(base, res.get("path"), name)
+    return _read_arrow(name, schema.file_stamp(base / DESCRIPTOR), schema.file_stamp(path))
 
 
 @lru_cache(maxsize=64)

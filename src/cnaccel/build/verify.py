@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
@@ -21,30 +22,65 @@ DESCRIPTOR = "datapackage.json"
 _SUM_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 
 
+MAX_MEMBER = 1 << 30  # no file of a bundle comes near 1 GiB; a larger one is refused unread
+MAX_TEXT = 16 << 20  # SHA256SUMS and datapackage.json are read whole: refuse anything beyond 16 MiB
+
+
 class _Folder:
-    """The files of a bundle folder, by relative POSIX path."""
+    """The regular files of a bundle folder, by relative POSIX path; links are refused."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        links = [p for p in path.rglob("*") if p.is_symlink()]
+        if links:
+            raise BuildError(f"{links[0]}: a symbolic link in the bundle; a bundle holds regular files only")
         self.names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
 
-    def read(self, name: str) -> bytes:
-        return (self.path / name).read_bytes()
+    def size(self, name: str) -> int:
+        return (self.path / name).stat().st_size
+
+    def blocks(self, name: str):
+        with open(self.path / name, "rb") as fh:
+            yield from iter(lambda: fh.read(1 << 20), b"")
 
 
 class _Zip:
-    """The files of a bundle zip, by path below its single top folder."""
+    """The files of a bundle zip, by path below its single top folder. Members that are links,
+    absolute, climb out with ``..`` or appear twice are refused before anything is read."""
 
     def __init__(self, path: Path) -> None:
         self.archive = zipfile.ZipFile(path)
-        entries = [n for n in self.archive.namelist() if not n.endswith("/")]
+        infos = [i for i in self.archive.infolist() if not i.filename.endswith("/")]
+        seen: set[str] = set()
+        for info in infos:
+            mode = (info.external_attr >> 16) & 0o170000
+            if mode == 0o120000:
+                raise BuildError(f"{path}: member {info.filename!r} is a symbolic link; a bundle holds regular files")
+            if not _safe(info.filename):
+                raise BuildError(f"{path}: member {info.filename!r} has an unsafe path (absolute or with ..)")
+            if info.filename in seen:
+                raise BuildError(f"{path}: member {info.filename!r} appears twice")
+            if info.file_size > MAX_MEMBER:
+                raise BuildError(f"{path}: member {info.filename!r} claims {info.file_size} bytes; refused unread")
+            seen.add(info.filename)
+        entries = [i.filename for i in infos]
         tops = {n.split("/", 1)[0] for n in entries}
         nested = all("/" in n for n in entries)
         self.prefix = f"{tops.pop()}/" if len(tops) == 1 and nested else ""
         self.names = sorted(n[len(self.prefix) :] for n in entries)
 
-    def read(self, name: str) -> bytes:
-        return self.archive.read(self.prefix + name)
+    def size(self, name: str) -> int:
+        return self.archive.getinfo(self.prefix + name).file_size
+
+    def blocks(self, name: str):
+        with self.archive.open(self.prefix + name) as fh:
+            yield from iter(lambda: fh.read(1 << 20), b"")
+
+
+def _read_small(bundle: _Folder | _Zip, name: str) -> bytes:
+    if bundle.size(name) > MAX_TEXT:
+        raise BuildError(f"{name}: {bundle.size(name)} bytes, too large for a bundle's {name}")
+    return b"".join(bundle.blocks(name))
 
 
 def _open(path: Path) -> _Folder | _Zip:
@@ -53,7 +89,7 @@ def _open(path: Path) -> _Folder | _Zip:
     elif path.is_file() and zipfile.is_zipfile(path):
         try:
             bundle = _Zip(path)
-        except (zipfile.BadZipFile, OSError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise BuildError(f"{path}: cannot read the zip ({exc})") from None
     else:
         raise BuildError(f"{path}: neither a bundle folder nor a bundle zip")
@@ -72,7 +108,7 @@ def _check_sums(bundle: _Folder | _Zip, digest: Callable[[str], str]) -> list[st
         return [f"{SUMS}: missing; the bundle's files cannot be checked"]
     problems: list[str] = []
     listed: set[str] = set()
-    text = bundle.read(SUMS).decode("utf-8", errors="replace")
+    text = _read_small(bundle, SUMS).decode("utf-8", errors="replace")
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -99,12 +135,17 @@ def _check_descriptor(bundle: _Folder | _Zip, digest: Callable[[str], str]) -> l
     if DESCRIPTOR not in bundle.names:
         return [f"{DESCRIPTOR}: missing; the resources cannot be checked"]
     try:
-        package = json.loads(bundle.read(DESCRIPTOR).decode("utf-8"))
+        package = json.loads(_read_small(bundle, DESCRIPTOR).decode("utf-8"))
         resources = package["resources"]
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
         return [f"{DESCRIPTOR}: not a readable descriptor ({exc.__class__.__name__})"]
+    if not isinstance(resources, list):
+        return [f"{DESCRIPTOR}: resources is not a list"]
     problems: list[str] = []
     for res in resources:
+        if not isinstance(res, dict):
+            problems.append(f"{DESCRIPTOR}: a resource is not an object")
+            continue
         name, path = res.get("name", "?"), res.get("path")
         if not isinstance(path, str) or not _safe(path):
             problems.append(f"{DESCRIPTOR}: resource {name!r} has no usable path")
@@ -112,7 +153,7 @@ def _check_descriptor(bundle: _Folder | _Zip, digest: Callable[[str], str]) -> l
         if path not in bundle.names:
             problems.append(f"{path}: missing (resource {name!r} in {DESCRIPTOR})")
             continue
-        size = len(bundle.read(path))
+        size = bundle.size(path)
         if "bytes" in res and res["bytes"] != size:
             problems.append(f"{path}: {size} bytes where {DESCRIPTOR} says {res['bytes']}")
         expected = str(res.get("hash", ""))
@@ -134,11 +175,16 @@ def verify_bundle(path: str | Path) -> list[str]:
 
     def digest(name: str) -> str:
         if name not in cache:
-            cache[name] = hashlib.sha256(bundle.read(name)).hexdigest()
+            sha = hashlib.sha256()
+            for block in bundle.blocks(name):
+                sha.update(block)
+            cache[name] = sha.hexdigest()
         return cache[name]
 
     try:
         return _check_sums(bundle, digest) + _check_descriptor(bundle, digest)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+        raise BuildError(f"{path}: the zip cannot be read ({exc.__class__.__name__}: {exc}); build it again") from None
     finally:
         if isinstance(bundle, _Zip):
             bundle.archive.close()
