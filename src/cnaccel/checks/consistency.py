@@ -59,9 +59,16 @@ def _values(package, metrics, report) -> None:
                 "qualifier",
                 f"{qualifier} with value_max {format_number(value_max)}",
                 "a range has both value and value_max; any other qualifier has no value_max",
+                code="range-max-mismatch",
             )
         if value is not None and value_max is not None and value_max <= value:
-            report("facts", row, "value_max", f"{format_number(value_max)} is not above value {format_number(value)}")
+            report(
+                "facts",
+                row,
+                "value_max",
+                f"{format_number(value_max)} is not above value {format_number(value)}",
+                code="value-max-not-above",
+            )
         if metric is None or value is None:
             continue
         for column, number in (("value", value), ("value_max", value_max)):
@@ -74,6 +81,7 @@ def _values(package, metrics, report) -> None:
                     column,
                     f"{format_number(number)} is negative, and metric {metric.get('metric_id')} may not be",
                     "check the sign, or set may_be_negative for the metric in metrics.csv",
+                    code="negative-value",
                 )
             if row.get("unit_id") == "percent" and number > 100 and not _is_true(metric.get("percent_may_exceed_100")):
                 report(
@@ -83,6 +91,7 @@ def _values(package, metrics, report) -> None:
                     f"{format_number(number)} percent is more than 100, and metric "
                     f"{metric.get('metric_id')} does not allow it",
                     "check the figure; a growth rate belongs to a metric with percent_may_exceed_100",
+                    code="percent-over-100",
                 )
 
 
@@ -91,7 +100,7 @@ def _periods(package, published, report) -> None:
         start, end = _as_date(row.get("period_start")), _as_date(row.get("period_end"))
         period = row.get("period")
         if start and end and start > end:
-            report("facts", row, "period_end", f"{end} is before period_start {start}")
+            report("facts", row, "period_end", f"{end} is before period_start {start}", code="period-order")
         covered = span(period)
         if covered and (start, end) != covered:
             report(
@@ -100,6 +109,7 @@ def _periods(package, published, report) -> None:
                 "period_start",
                 f"{start or 'empty'}..{end or 'empty'} does not match period {period} ({covered[0]}..{covered[1]})",
                 "set period_start and period_end to the dates the period covers",
+                code="period-dates",
             )
         if not period and (start or end):
             report(
@@ -108,6 +118,7 @@ def _periods(package, published, report) -> None:
                 "period",
                 "empty while period_start or period_end is set",
                 "write the period as the source states it",
+                code="period-missing",
             )
         _not_future(row, "facts", "period_start", start or (covered[0] if covered else None), published, report)
     for table in ("events", "relations"):
@@ -125,6 +136,7 @@ def _not_future(row, table, column, begins, published, report) -> None:
             column,
             f"begins {begins}, after its source was published ({known}), but the claim is {row.get('claim_type')}",
             "a claim about a later time is a forecast or a plan; set claim_type",
+            code="future-claim",
         )
 
 
@@ -197,8 +209,7 @@ def _shares(package, report) -> None:
                 "value",
                 f"market shares with the same source, market, basis and period sum to {format_number(total)} "
                 f"percent ({ids})",
-                "shares of one market cut one way add up to at most 100: check the values, the market_id and the "
-                "basis",
+                "shares of one market cut one way add up to at most 100: check the values, the market_id and the basis",
                 "shares-over-100",
             )
 
@@ -213,9 +224,15 @@ def _references(package, report) -> None:
                 continue
             for ref in split_ids(row.get(column)):
                 if ref == own:
-                    report(table, row, column, f"names the claim itself ({ref})")
+                    report(table, row, column, f"names the claim itself ({ref})", code="self-reference")
                 elif ref not in ids:
-                    report(table, row, column, f"{ref} is not a claim id in facts, events or relations")
+                    report(
+                        table,
+                        row,
+                        column,
+                        f"{ref} is not a claim id in facts, events or relations",
+                        code="unknown-reference",
+                    )
                 elif column == "supersedes":
                     superseded_by[ref] = own
         assessment = row.get("assessment")
@@ -226,6 +243,7 @@ def _references(package, report) -> None:
                 "assessment_note",
                 f"empty, but the claim is {assessment}",
                 "say in one or two sentences why, naming the rows",
+                code="note-missing",
             )
         if assessment in {"corroborated", "disputed"} and not row.get("evidence_ids"):
             report(
@@ -234,15 +252,28 @@ def _references(package, report) -> None:
                 "evidence_ids",
                 f"empty, but the claim is {assessment}",
                 "name the claims the assessment rests on",
+                code="evidence-missing",
             )
         if table == "facts":
             derived = row.get("derivation") == "derived"
             if derived and not row.get("derived_from"):
                 report(
-                    table, row, "derived_from", "empty, but the fact is derived", "name the rows it was computed from"
+                    table,
+                    row,
+                    "derived_from",
+                    "empty, but the fact is derived",
+                    "name the rows it was computed from",
+                    code="derived-from-missing",
                 )
             if not derived and row.get("derived_from"):
-                report(table, row, "derivation", "stated, but derived_from names rows", "set derivation to derived")
+                report(
+                    table,
+                    row,
+                    "derivation",
+                    "stated, but derived_from names rows",
+                    "set derivation to derived",
+                    code="derivation-stated",
+                )
     for table, key, row in claims(package):
         own = row.get(key)
         if row.get("assessment") == "superseded" and own not in superseded_by:
@@ -252,6 +283,7 @@ def _references(package, report) -> None:
                 "assessment",
                 "superseded, but no claim names it in supersedes",
                 "add the newer claim with supersedes set to this id",
+                code="superseded-without-successor",
             )
         if own in superseded_by and row.get("assessment") != "superseded":
             report(
@@ -260,6 +292,7 @@ def _references(package, report) -> None:
                 "assessment",
                 f"{row.get('assessment')}, but {superseded_by[own]} supersedes it",
                 "mark it superseded",
+                code="successor-not-superseded",
             )
 
 
@@ -301,6 +334,7 @@ def _unused(package, report) -> None:
                     key,
                     f"{row.get(key)} is used by no claim",
                     "remove the row, or add the claims that use it",
+                    code="unused-row",
                 )
 
 

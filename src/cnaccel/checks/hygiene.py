@@ -31,17 +31,23 @@ INVISIBLE = {
 
 def cell_problem(text: str) -> str | None:
     """What is wrong with one text cell, or None."""
+    found = cell_code(text)
+    return found[1] if found else None
+
+
+def cell_code(text: str) -> tuple[str, str] | None:
+    """(rule code, message) of what is wrong with one text cell, or None."""
     if text != text.strip():
-        return "has leading or trailing spaces; trim them"
+        return "text-spaces", "has leading or trailing spaces; trim them"
     if text.startswith(FORMULA_STARTS) and not SIGNED_NUMBER.match(text):
-        return f"starts with {text[0]!r}, which a spreadsheet would run as a formula; reword the cell"
+        return "text-formula", f"starts with {text[0]!r}, which a spreadsheet would run as a formula; reword the cell"
     for ch in text:
         if unicodedata.category(ch) == "Cc":
-            return f"contains the control character U+{ord(ch):04X}; remove it"
+            return "text-control", f"contains the control character U+{ord(ch):04X}; remove it"
         if ch in INVISIBLE:
-            return f"contains the invisible formatting character U+{ord(ch):04X}; remove it"
+            return "text-invisible", f"contains the invisible formatting character U+{ord(ch):04X}; remove it"
     if unicodedata.normalize("NFC", text) != text:
-        return "is not NFC-normalised; store unicodedata.normalize('NFC', text)"
+        return "text-not-nfc", "is not NFC-normalised; store unicodedata.normalize('NFC', text)"
     return None
 
 
@@ -54,7 +60,9 @@ def check(package: RawPackage) -> list[Problem]:
             for column in text_fields:
                 text = row.get(column)
                 if text:
-                    message = cell_problem(text)
-                    if message:
-                        problems.append(Problem(res["path"], row.line, column, f"text {message}", "", "hygiene"))
+                    found = cell_code(text)
+                    if found:
+                        problems.append(
+                            Problem(res["path"], row.line, column, f"text {found[1]}", "", "hygiene", found[0])
+                        )
     return problems

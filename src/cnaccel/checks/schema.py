@@ -56,10 +56,14 @@ def check(package: RawPackage) -> list[Problem]:
                     _message(error),
                     "fix the cell so it meets the Table Schema in datapackage.json",
                     "schema",
+                    f"schema-{error.type}",
                 )
             )
     for error in report.errors:
         problems.append(
-            Problem(DESCRIPTOR, None, None, f"{error.title.lower()}: {error.note}", "fix datapackage.json", "schema")
+            Problem(
+                DESCRIPTOR, None, None, f"{error.title.lower()}: {error.note}", "fix datapackage.json", "schema",
+                "schema-descriptor",
+            )
         )
     return problems

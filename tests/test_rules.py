@@ -1,0 +1,170 @@
+"""Every registered rule, broken once: the validator reports its code at the file, row and column.
+
+``BREAKS`` maps each code of :data:`cnaccel.checks.registry.RULES` to a function that breaks the
+rule on a copy of the package and returns where the problem must be reported. A rule in the
+registry without an entry here fails ``test_every_rule_has_a_break``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from cnaccel.checks import validate
+from cnaccel.checks.registry import RULES
+
+SEED = "36kr-2025-12-domestic-gpu-race"
+FACTS, EVENTS, RELATIONS, SOURCES = "data/facts.csv", "data/events.csv", "data/relations.csv", "data/sources.csv"
+Where = tuple[str, int | None, str | None]
+
+
+def fact(pkg, key: str, column: str, value: str) -> Where:
+    return FACTS, pkg.edit("facts", key, column, value), column
+
+
+def _archive_edit(pkg, old: str, new: str) -> None:
+    path = pkg.root / "archive" / f"{SEED}.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+def _unreadable(pkg) -> Where:
+    (pkg.root / "archive" / f"{SEED}.txt").write_bytes(b"\xff\xfe\x00broken")
+    return f"archive/{SEED}.txt", None, None
+
+
+def _text_changed(pkg) -> Where:
+    (pkg.root / "archive" / f"{SEED}.txt").open("a", encoding="utf-8").write("\nappended")
+    return SOURCES, pkg.line_of("sources", SEED), "text_sha256"
+
+
+def _passage(pkg) -> Where:
+    _archive_edit(pkg, "全部收入為171億", "全部收入为171億")
+    return FACTS, pkg.line_of("facts", "F0001"), "passage_sha256"
+
+
+def _same_lineage(pkg) -> Where:
+    pkg.edit("facts", "F0002", "assessment", "corroborated")
+    return FACTS, pkg.edit("facts", "F0002", "evidence_ids", "F0001"), "evidence_ids"
+
+
+def _several(pkg) -> Where:
+    return fact(pkg, "F0001", "figure", "171億美元 55%")
+
+
+def _event_date(pkg) -> Where:
+    row = next(r for r in pkg.rows("events")[1] if r["figure"] and r["date"] and len(r["date"]) == 10)
+    other = row["date"][:8] + ("02" if row["date"][8:] != "02" else "03")
+    return EVENTS, pkg.edit("events", row["event_id"], "date", other), "figure"
+
+
+def _negative(pkg) -> Where:
+    pkg.edit("facts", "F0011", "figure", "-100家")
+    return fact(pkg, "F0011", "value", "-100")
+
+
+def _share_sum(pkg) -> Where:
+    row = pkg.row("facts", "F0004")
+    row.update(fact_id="F0900", entity_id="huawei", value="40", figure="40%")
+    return FACTS, pkg.append("facts", row), "value"
+
+
+def _superseded_alone(pkg) -> Where:
+    pkg.edit("facts", "F0002", "assessment", "superseded")
+    return FACTS, pkg.edit("facts", "F0002", "assessment_note", "Replaced."), "assessment"
+
+
+def _successor(pkg) -> Where:
+    pkg.edit("facts", "F0003", "supersedes", "F0002")
+    return FACTS, pkg.line_of("facts", "F0002"), "assessment"
+
+
+def _unused(pkg) -> Where:
+    return "data/units.csv", pkg.append("units", {"unit_id": "EUR", "name_en": "euro", "kind": "currency"}), "unit_id"
+
+
+def _descriptor(pkg) -> Where:
+    path = pkg.root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"][3]["schema"]["fields"][0]["type"] = "no-such-type"
+    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    return "datapackage.json", None, None
+
+
+def _duplicate(pkg) -> Where:
+    return FACTS, pkg.append("facts", pkg.row("facts", "F0002")), "fact_id"
+
+
+BREAKS: dict[str, Callable[..., Where]] = {
+    "schema-type-error": lambda pkg: fact(pkg, "F0003", "value", "lots"),
+    "schema-constraint-error": lambda pkg: fact(pkg, "F0003", "qualifier", "roughly"),
+    "schema-foreign-key": lambda pkg: fact(pkg, "F0004", "entity_id", "no-such-company"),
+    "schema-unique-error": _duplicate,
+    "schema-descriptor": _descriptor,
+    "figure-on-relation": lambda pkg: (RELATIONS, pkg.edit("relations", "R0001", "figure", "2025年"), "figure"),
+    "figure-missing": lambda pkg: fact(pkg, "F0001", "figure", ""),
+    "figure-not-figure": lambda pkg: fact(pkg, "F0001", "figure", "收入為171億美元。"),
+    "figure-no-number": lambda pkg: fact(pkg, "F0001", "figure", "美元"),
+    "figure-not-date": lambda pkg: (EVENTS, pkg.edit("events", "E0022", "figure", "某天"), "figure"),
+    "figure-date-mismatch": _event_date,
+    "corroboration-same-lineage": _same_lineage,
+    "archive-unreadable": _unreadable,
+    "text-hash-mismatch": _text_changed,
+    "passage-mismatch": _passage,
+    "passage-simhash-mismatch": lambda pkg: fact(pkg, "F0001", "passage_simhash", "0" * 16),
+    "figure-not-in-passage": lambda pkg: fact(pkg, "F0001", "figure", "171億美金"),
+    "copied-text": lambda pkg: fact(pkg, "F0001", "context", "英偉達在中國市場的全部收入為171億美元"),
+    "figure-several-numbers": _several,
+    "figure-mismatch": lambda pkg: fact(pkg, "F0001", "value", "171000000000"),
+    "figure-sign": lambda pkg: (FACTS, pkg.edit("facts", "F0007", "figure", "年減5%"), "value"),
+    "figure-mismatch-max": lambda pkg: fact(pkg, "F0015", "value_max", "4"),
+    "figure-qualifier": lambda pkg: fact(pkg, "F0003", "qualifier", "exact"),
+    "figure-unit": lambda pkg: fact(pkg, "F0001", "unit_id", "CNY"),
+    "range-max-mismatch": lambda pkg: fact(pkg, "F0001", "qualifier", "range"),
+    "value-max-not-above": lambda pkg: fact(pkg, "F0015", "value_max", "1"),
+    "negative-value": _negative,
+    "percent-over-100": lambda pkg: fact(pkg, "F0004", "value", "135"),
+    "period-order": lambda pkg: (pkg.edit("facts", "F0014", "period_start", "2025-02-01") and None)
+    or fact(pkg, "F0014", "period_end", "2025-01-01"),
+    "period-dates": lambda pkg: (FACTS, pkg.edit("facts", "F0005", "period_end", "2025-12-31"), "period_start"),
+    "period-missing": lambda pkg: (FACTS, pkg.edit("facts", "F0014", "period_start", "2025-01-01"), "period"),
+    "future-claim": lambda pkg: (EVENTS, pkg.edit("events", "E0001", "date", "2026-03"), "date"),
+    "market-missing": lambda pkg: fact(pkg, "F0004", "market_id", ""),
+    "market-on-other-metric": lambda pkg: fact(pkg, "F0001", "basis", "units"),
+    "market-not-market": lambda pkg: fact(pkg, "F0004", "market_id", "nvidia"),
+    "shares-over-100": _share_sum,
+    "self-reference": lambda pkg: fact(pkg, "F0001", "evidence_ids", "F0001"),
+    "unknown-reference": lambda pkg: fact(pkg, "F0001", "evidence_ids", "F9999"),
+    "note-missing": lambda pkg: fact(pkg, "F0004", "assessment_note", ""),
+    "evidence-missing": lambda pkg: fact(pkg, "F0004", "evidence_ids", ""),
+    "derived-from-missing": lambda pkg: (*fact(pkg, "F0007", "derivation", "derived")[:2], "derived_from"),
+    "derivation-stated": lambda pkg: (*fact(pkg, "F0001", "derived_from", "F1060")[:2], "derivation"),
+    "superseded-without-successor": _superseded_alone,
+    "successor-not-superseded": _successor,
+    "unused-row": _unused,
+    "text-spaces": lambda pkg: fact(pkg, "F0002", "context", " leading"),
+    "text-formula": lambda pkg: fact(pkg, "F0002", "context", "=SUM(A1)"),
+    "text-control": lambda pkg: fact(pkg, "F0002", "context", "tab\there"),
+    "text-invisible": lambda pkg: fact(pkg, "F0002", "context", "bidi\u202etext"),
+    "text-not-nfc": lambda pkg: fact(pkg, "F0002", "context", "Cafe\u0301"),
+}
+
+
+def test_every_rule_has_a_break():
+    assert set(BREAKS) == set(RULES), {"untested": sorted(set(RULES) - set(BREAKS)),
+                                       "unregistered": sorted(set(BREAKS) - set(RULES))}  # fmt: skip
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_breaking_a_rule_reports_its_code_where_it_was_broken(pkg, code):
+    where = BREAKS[code](pkg)
+    problems, _ = validate(pkg.root, families=[RULES[code].family])
+    found = [(p.file, p.row, p.column) for p in problems if p.code == code]
+    assert where in found, (code, where, [str(p) for p in problems][:5])
+
+
+def test_the_real_data_reports_only_registered_codes(pkg):
+    pkg.edit("facts", "F0001", "value", "171000000000")
+    problems, _ = validate(pkg.root)
+    assert problems and all(p.code in RULES for p in problems)
