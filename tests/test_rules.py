@@ -8,6 +8,7 @@ registry without an entry here fails ``test_every_rule_has_a_break``.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 
 import pytest
@@ -96,7 +97,27 @@ def _duplicate(pkg) -> Where:
     return FACTS, pkg.append("facts", pkg.row("facts", "F0002")), "fact_id"
 
 
+def _removed(pkg) -> Where:
+    header, rows = pkg.rows("facts")
+    pkg.write("facts", header, [r for r in rows if r["fact_id"] != "F0002"])
+    return FACTS, None, "fact_id"
+
+
+def _columns(pkg) -> Where:
+    path = pkg.root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    facts = next(r for r in descriptor["resources"] if r["name"] == "facts")
+    facts["schema"]["fields"].append({"name": "remark", "type": "string", "description": "A new column."})
+    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    header, rows = pkg.rows("facts")
+    pkg.write("facts", [*header, "remark"], rows)
+    return FACTS, 1, None
+
+
 BREAKS: dict[str, Callable[..., Where]] = {
+    "history-claim-removed": _removed,
+    "history-claim-changed": lambda pkg: fact(pkg, "F0001", "value", "17200000000"),
+    "history-columns-changed": _columns,
     "schema-type-error": lambda pkg: fact(pkg, "F0003", "value", "lots"),
     "schema-constraint-error": lambda pkg: fact(pkg, "F0003", "qualifier", "roughly"),
     "schema-foreign-key": lambda pkg: fact(pkg, "F0004", "entity_id", "no-such-company"),
@@ -157,9 +178,12 @@ def test_every_rule_has_a_break():
 
 
 @pytest.mark.parametrize("code", sorted(RULES))
-def test_breaking_a_rule_reports_its_code_where_it_was_broken(pkg, code):
+def test_breaking_a_rule_reports_its_code_where_it_was_broken(pkg, code, tmp_path):
+    released = tmp_path / "released"
+    shutil.copytree(pkg.root / "data", released / "data")
+    shutil.copy(pkg.root / "datapackage.json", released / "datapackage.json")
     where = BREAKS[code](pkg)
-    problems, _ = validate(pkg.root, families=[RULES[code].family])
+    problems, _ = validate(pkg.root, families=[RULES[code].family], against=str(released))
     found = [(p.file, p.row, p.column) for p in problems if p.code == code]
     assert where in found, (code, where, [str(p) for p in problems][:5])
 

@@ -46,7 +46,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .checks import validate
     from .problems import to_json, to_text
 
-    problems, coverage = validate(_package_folder(args, "validate"))
+    problems, coverage = validate(_package_folder(args, "validate"), against=args.against)
     if args.format == "json":
         print(to_json(problems, {"passages": coverage.__dict__}))
     else:
@@ -300,6 +300,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_root(p)
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    p.add_argument(
+        "--against",
+        help="the last release to compare with (a git ref, release zip or folder; default: the commit where the "
+        "version in datapackage.json last changed)",
+    )
 
     p = sub.add_parser(
         "info",

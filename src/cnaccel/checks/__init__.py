@@ -6,7 +6,7 @@ schema (frictionless: types, required, unique, enums, patterns, ranges, keys), p
 hash, each passage's fingerprint and the figure inside it), figures (numbers, signs,
 qualifiers and units against the printed figure), consistency (ranges, periods, dates, sums,
 references between claims, unused rows) and hygiene (text that is NFC, trimmed, free of control
-characters and formula triggers).
+characters and formula triggers); history (against the last release, claims are only added).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..problems import Problem, sort_problems
 from ..raw import RawPackage, read_package
-from . import consistency, figures, hygiene, provenance, schema
+from . import consistency, figures, history, hygiene, provenance, schema
 from .provenance import ArchiveCoverage
 
 FAMILIES = {
@@ -24,6 +24,7 @@ FAMILIES = {
     "figures": figures.check,
     "consistency": consistency.check,
     "hygiene": hygiene.check,
+    "history": history.check,
 }
 
 
@@ -32,9 +33,13 @@ def run_checks(root: str | Path, *, families: list[str] | None = None) -> list[P
     return validate(root, families=families)[0]
 
 
-def validate(root: str | Path, *, families: list[str] | None = None) -> tuple[list[Problem], ArchiveCoverage]:
+def validate(
+    root: str | Path, *, families: list[str] | None = None, against: str | None = None
+) -> tuple[list[Problem], ArchiveCoverage]:
     """All problems of the package at ``root``, sorted, and how many passages could be checked
-    against texts in archive/. Raises UnusableInput when the package cannot be read."""
+    against texts in archive/. The history family compares with ``against`` (a git ref, release
+    zip or folder), by default the last release found in git. Raises UnusableInput when the
+    package cannot be read."""
     package: RawPackage = read_package(root)
     problems: list[Problem] = []
     coverage = ArchiveCoverage()
@@ -44,6 +49,8 @@ def validate(root: str | Path, *, families: list[str] | None = None) -> tuple[li
         if name == "provenance":
             found, coverage = provenance.check_with_coverage(package)
             problems.extend(found)
+        elif name == "history":
+            problems.extend(history.check(package, against))
         else:
             problems.extend(check(package))
     return sort_problems(problems), coverage

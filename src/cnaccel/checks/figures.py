@@ -5,7 +5,8 @@ The figure is read with :func:`cnaccel.numbers.read_figure`: ``171億美元`` st
 caught here, ``超過`` stored as ``exact``, ``年減24%`` stored as +24, and ``美元`` with unit
 ``CNY``.  A metric defined as a loss (``measures_loss``) stores a positive number, so its words of
 loss give no sign.  A derived fact prints no figure and is not read here; the consistency check
-asks that it names the rows it was computed from.
+asks that it names the rows it was computed from.  A superseded or retracted claim is kept as it
+was recorded (a correction never rewrites the row it corrects), so only current claims are read.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def check(package: RawPackage) -> list[Problem]:
         value = to_float(row.get("value"))
         if row.get("derivation") == "derived" or not figure or value is None:
             continue
+        if row.get("assessment") in ("superseded", "retracted"):
+            continue  # a corrected claim stays as it was recorded; its successor is the one checked
         reading = read_figure(figure)
         if reading is None:
             continue  # the provenance check reports a figure without a number

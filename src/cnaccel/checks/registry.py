@@ -76,6 +76,11 @@ RULES: dict[str, Rule] = {
         "successor-not-superseded": "a claim superseded by another but not marked so",
         "unused-row": "an entity, product, metric, unit or source used by no claim",
     }),
+    **_rules("history", {
+        "history-claim-removed": "a claim of the last release that is gone",
+        "history-claim-changed": "a released claim's value, figure, period or source changed in place",
+        "history-columns-changed": "columns changed without a new major version",
+    }),
     **_rules("hygiene", {
         "text-spaces": "text with leading or trailing spaces",
         "text-formula": "text a spreadsheet would run as a formula",
