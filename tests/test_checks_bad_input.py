@@ -157,9 +157,9 @@ def test_negative_value_with_an_unsigned_figure(pkg):
 
 
 def test_loss_metric_stores_a_positive_number(pkg):
-    line = pkg.edit("facts", "F3136", "value", "-817400000")
+    line = pkg.edit("facts", "F3149", "value", "-817400000")
     codes = [p.code for p in problems_at(pkg, "data/facts.csv", line, "value")]
-    assert codes == ["figure-sign", ""]  # the figure's sign, and the metric's own range (may not be negative)
+    assert codes == ["figure-sign", "negative-value"]  # the figure's sign, and the metric's own range
 
 
 def test_dollars_with_unit_cny(pkg):
@@ -407,5 +407,6 @@ def test_malformed_schema_is_unusable_not_a_traceback(pkg):
     path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
     problems = run_checks(pkg.root)
     assert [str(p) for p in problems] == [
-        'datapackage.json: field error: field type "no-such-type" is not supported (fix datapackage.json)'
+        'datapackage.json: field error: field type "no-such-type" is not supported (fix datapackage.json) '
+        "[schema-descriptor]"
     ]

@@ -181,7 +181,7 @@ def test_every_figure_in_the_data_reads_back_as_its_row():
     with open(root / "data" / "metrics.csv", encoding="utf-8") as fh:
         losses = {r["metric_id"] for r in csv.DictReader(fh) if r["measures_loss"] == "true"}
     with open(root / "data" / "facts.csv", encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["derivation"] == "stated"]
+        rows = [r for r in csv.DictReader(fh) if r["derivation"] == "stated" and r["assessment"] != "superseded"]
     assert len(rows) > 500
     for row in rows:
         reading = read_figure(row["figure"])
