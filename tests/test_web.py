@@ -174,3 +174,19 @@ def test_estimates_page_screenshot_is_in_the_docs(site, page, tmp_path):
     page.screenshot(path=str(shot), full_page=False)
     assert shot.stat().st_size > 10_000
     assert (ROOT / "docs" / "img" / "web-estimates.png").is_file()
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_canned_query_answers_with_rows(name):
+    import sqlite3
+
+    from cnaccel.web import database
+
+    params = {"entity": "cambricon", "source_id": "36kr-2025-12-domestic-gpu-race"}
+    sql = QUERIES[name]["sql"]
+    connection = sqlite3.connect(database(ROOT))
+    try:
+        rows = connection.execute(sql, {k: v for k, v in params.items() if f":{k}" in sql}).fetchall()
+    finally:
+        connection.close()
+    assert len(rows) >= 3, name

@@ -86,8 +86,13 @@ QUERIES = {
 
 
 def _stamp(root: Path) -> str:
-    """A fingerprint of the package's files: the cache key of its SQLite form."""
-    digest = hashlib.sha256()
+    """A fingerprint of the package's files and of the code that writes its SQLite form: the
+    cache key of that form (a new version of either builds it anew)."""
+    from . import __version__
+    from .build import sqlite as writer
+
+    digest = hashlib.sha256(__version__.encode())
+    digest.update(Path(writer.__file__).read_bytes())
     descriptor = json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
     digest.update((root / DESCRIPTOR).read_bytes())
     for res in descriptor["resources"]:
