@@ -6,7 +6,7 @@ Run from the repository root: ``.venv/bin/python benchmarks/bench.py [--repeat N
 2. ``cnaccel.load("facts")`` against ``pyarrow.parquet.read_table(<bundle>/parquet/facts.parquet)
    .to_pandas()`` and frictionless ``TableResource(path="data/facts.csv").to_pandas()`` (same
    process, best of N).
-3. ``cnaccel.build.build_bundle`` end to end (validation included), best of a few.
+3. ``cnaccel.release.build_bundle`` end to end (validation included), best of a few.
 
 The targets are in benchmarks/README.md.
 """
@@ -104,7 +104,7 @@ def bench_load(repeat: int, bundle: Path) -> None:
 
 
 def bench_build(repeat: int, work: Path) -> Path:
-    from cnaccel.build import build_bundle
+    from cnaccel.release import build_bundle
 
     times = []
     bundle = None

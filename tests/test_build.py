@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from cnaccel.build import BuildError, build_bundle, verify_bundle
 from cnaccel.derived import release_descriptor
+from cnaccel.release import BuildError, build_bundle, verify_bundle
 
 ROOT = Path(__file__).resolve().parents[1]
 STORED = [res["name"] for res in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
@@ -345,7 +345,7 @@ def test_failure_mid_build_leaves_out_intact(bundle, tmp_path, monkeypatch, writ
     (out / "notes.txt").write_text("kept", encoding="utf-8")
     before = snapshot(out)
     module_name, function = writer.split(".")
-    module = importlib.import_module(f"cnaccel.build.{module_name}")
+    module = importlib.import_module(f"cnaccel.release.{module_name}")
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
@@ -364,7 +364,7 @@ def test_failure_while_swapping_in_restores_out(bundle, tmp_path, monkeypatch):
     (out / NAME / "SHA256SUMS").write_text("old", encoding="utf-8")
     (out / f"{NAME}.zip").write_bytes(b"old zip")
     before = snapshot(out)
-    from cnaccel.build import bundle as bundle_module
+    from cnaccel.release import bundle as bundle_module
 
     real_replace = bundle_module.os.replace
     failed: list[str] = []
@@ -404,6 +404,7 @@ def test_out_that_is_a_file_is_refused(tmp_path):
         build_bundle(tmp_path / "out", root=ROOT)
 
 
+@pytest.mark.slow
 def test_with_dists_adds_a_reproducible_wheel_and_sdist_without_archives(tmp_path):
     if importlib.util.find_spec("hatchling") is None:
         pytest.skip("hatchling is not installed")

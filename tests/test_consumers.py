@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import cnaccel
-from cnaccel.build import build_bundle
+from cnaccel.release import build_bundle
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
@@ -219,7 +219,7 @@ def test_xlsx_readme(bundle):
 
 def test_xlsx_keeps_formula_like_text_as_text(pkg, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
-    from cnaccel.build.xlsx import write_xlsx
+    from cnaccel.release.xlsx import write_xlsx
 
     pkg.edit("facts", "F0001", "context", '=HYPERLINK("http://example.com","x")')
     pkg.edit("facts", "F0002", "context", "+1+2")
@@ -329,6 +329,7 @@ def _clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
 
 
+@pytest.mark.slow
 def test_wheel_holds_no_archived_source_texts(wheel, history_archive):
     texts = [p.read_bytes().strip() for p in history_archive.glob("*.txt")]
     assert len(texts) > 100
@@ -342,12 +343,13 @@ def test_wheel_holds_no_archived_source_texts(wheel, history_archive):
             assert not any(t in data for t in texts), name
 
 
-def test_wheel_carries_the_build_subpackage(wheel):
+@pytest.mark.slow
+def test_wheel_carries_the_release_subpackage(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-    assert "cnaccel/build/__init__.py" in names, (
-        "cnaccel/build/ is missing from the wheel: hatchling skips files that .gitignore ignores, and the "
-        "pattern 'build/' matches src/cnaccel/build/; anchor it as '/build/'"
+    assert "cnaccel/release/__init__.py" in names, (
+        "cnaccel/release/ is missing from the wheel: hatchling skips files that .gitignore ignores; "
+        "anchor build-output patterns such as /build/ so they cannot match a source folder"
     )
 
 
@@ -378,6 +380,7 @@ def wheel_python(wheel, tmp_path_factory) -> Path:
     return python
 
 
+@pytest.mark.slow
 def test_wheel_installs_and_loads_every_table(wheel_python, tmp_path):
     python = wheel_python
     venv = python.parents[1]
@@ -436,6 +439,7 @@ def _readme_blocks(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", text, re.S)
 
 
+@pytest.mark.slow
 def test_readme_examples_run_from_the_wheel_outside_the_clone(wheel_python, bundle, pkg, history_archive, tmp_path):
     """Every Python and command-line example of README.md, run with the installed wheel in a folder
     outside the clone, given the files the examples name (a release zip, an older one, a saved page)."""

@@ -372,7 +372,7 @@ def test_compress_ids() -> None:
 def test_bundles_that_build_really_made(pkg, tmp_path: Path) -> None:
     """Release zips and bundle folders from `cnaccel build`, against each other and against the
     package folder: Parquet files are passed over, every change is listed once."""
-    from cnaccel.build import build_bundle
+    from cnaccel.release import build_bundle
 
     old = build_bundle(tmp_path / "old", root=pkg.root)
     pkg.edit("facts", "F0002", "context", "An earlier wording of this context")

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import cnaccel
-from cnaccel.build import BuildError, build_bundle, verify_bundle
 from cnaccel.cli import main
 from cnaccel.problems import UnusableInput
+from cnaccel.release import BuildError, build_bundle, verify_bundle
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

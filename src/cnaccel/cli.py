@@ -131,7 +131,7 @@ def _cite(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import BuildError, build_bundle
+    from .release import BuildError, build_bundle
 
     try:
         folder = build_bundle(args.out, root=_package_folder(args, "build"), with_dists=args.with_dists)
@@ -142,7 +142,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .build import BuildError, verify_bundle
+    from .release import BuildError, verify_bundle
 
     try:
         problems = verify_bundle(args.path)

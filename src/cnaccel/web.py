@@ -89,7 +89,7 @@ def _stamp(root: Path) -> str:
     """A fingerprint of the package's files and of the code that writes its SQLite form: the
     cache key of that form (a new version of either builds it anew)."""
     from . import __version__
-    from .build import sqlite as writer
+    from .release import sqlite as writer
 
     digest = hashlib.sha256(__version__.encode())
     digest.update(Path(writer.__file__).read_bytes())
@@ -107,8 +107,8 @@ def database(source: str | Path | None = None) -> Path:
     root = find_root(source)
     if (root / f"{DATABASE}.sqlite").is_file():
         return root / f"{DATABASE}.sqlite"
-    from .build.sqlite import write_sqlite
     from .derived import release_descriptor
+    from .release.sqlite import write_sqlite
 
     cache = Path(os.environ.get("CNACCEL_CACHE", Path(tempfile.gettempdir()) / "cnaccel-cache")) / "web" / _stamp(root)
     target = cache / f"{DATABASE}.sqlite"

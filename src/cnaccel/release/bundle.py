@@ -30,7 +30,7 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 SUMS = "SHA256SUMS"
 DESCRIPTOR = "datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
-ARCHIVE_FOLDER = "sources"
+ARCHIVE_FOLDERS = ("archive", "sources")  # the curators' texts, and where 0.2.0 kept them
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]*$")
 
 
@@ -230,8 +230,8 @@ def write_folder(root: Path, package: dict, folder: Path) -> None:
 
 
 def _archive_paths(names: list[str]) -> list[str]:
-    # Any member inside a folder called "sources" (data/sources.csv is a table, not an archive).
-    return [n for n in names if ARCHIVE_FOLDER in PurePosixPath(n).parts[:-1]]
+    # Any member inside a folder of source texts (data/sources.csv is a table, not a text).
+    return [n for n in names if set(ARCHIVE_FOLDERS) & set(PurePosixPath(n).parts[:-1])]
 
 
 def _check_dist(path: Path) -> None:
@@ -245,7 +245,7 @@ def _check_dist(path: Path) -> None:
             names = archive.getnames()
     bad = _archive_paths(names)
     if bad:
-        raise BuildError(f"{path.name} contains archived source texts ({bad[0]}); exclude sources/ from the build")
+        raise BuildError(f"{path.name} contains source texts ({bad[0]}); exclude archive/ from the build")
 
 
 def _check_dist_tools(root: Path) -> None:

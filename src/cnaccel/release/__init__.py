@@ -4,7 +4,7 @@ descriptor of the bundle, SHA-256 sums and a zip, all byte-identical from one bu
 ``build_bundle`` validates first and writes nothing unless the data is clean; it stages every
 file in a temporary folder and swaps the results in only at the end, so a failed build leaves
 the output folder as it was. ``verify_bundle`` rechecks a bundle folder or zip against its sums.
-The archived source texts (``sources/``) never go into the bundle or the wheel.
+No text of any source goes into the bundle or the wheel: the curators' ``archive/`` stays outside git.
 """
 
 from __future__ import annotations
