@@ -78,6 +78,81 @@ def data_dictionary(package: RawPackage) -> str:
     return "".join(out).rstrip("\n") + "\n"
 
 
+LISTED_METRICS = ("revenue", "net_profit", "gross_margin")
+GRID_YEARS = ("2023", "2024", "2025")
+GRID_PARTS = ("Q1", "Q2", "Q3", "Q4", "H1", "9M", "FY")
+
+
+def _grid_period(part: str, year: str) -> str:
+    return {"FY": year, "H1": f"{year}-H1", "9M": f"{year}-01-01/{year}-09-30"}.get(part, f"{year}-{part}")
+
+
+def _listings(package: RawPackage) -> dict[str, tuple[str, str]]:
+    """Each listed vendor's (exchange, listing day): from its undisputed, dated listing event, else
+    from its ticker (listed before the grid's first year)."""
+    out: dict[str, tuple[str, str]] = {}
+    for row in package.rows("events"):
+        date = row.get("date")
+        if row.get("event_type") == "ipo_listing" and row.get("assessment") != "disputed" and len(date) == 10:
+            out.setdefault(row.get("entity_id"), (row.get("counterparty_id").upper(), date))
+    for row in package.rows("entities"):
+        tickers = row.get("tickers")
+        if not tickers or row.get("entity_type") != "company" or row.get("country") != "CN":
+            continue
+        exchange = tickers.split(":")[0]
+        day = out.get(row.get("entity_id"), ("", "2000-01-01"))[1]  # a ticker without a listing event: long listed
+        out[row.get("entity_id")] = (exchange, day)
+    return {k: v for k, v in out.items() if v[0]}
+
+
+def _published(exchange: str, listed: str, part: str, year: str) -> bool:
+    """Whether a listed company publishes the figure of this period as such: Shanghai and Shenzhen
+    companies report every quarter, half and year once listed (the annual report gives the fourth
+    quarter); Hong Kong companies report halves and years; before listing, a prospectus gives years,
+    the latest half and, in Shanghai, the first nine months."""
+    end = {"Q1": "03-31", "Q2": "06-30", "Q3": "09-30", "Q4": "12-31", "H1": "06-30", "9M": "09-30", "FY": "12-31"}
+    after_listing = f"{year}-{end[part]}" >= listed[:10] or listed[:4] < year
+    if exchange in ("SSE", "SZSE"):
+        return after_listing or part in ("FY", "H1", "9M")
+    return part in ("FY", "H1")
+
+
+def reported_periods(package: RawPackage) -> str:
+    """A grid per listed vendor: which periods each of revenue, net profit and gross margin covers."""
+    names = {r.get("entity_id"): r.get("name_en") for r in package.rows("entities")}
+    have: set[tuple[str, str, str]] = set()
+    for row in package.rows("facts"):
+        if row.get("assessment") in ("superseded", "retracted"):
+            continue
+        metric = "net_profit" if row.get("metric_id") == "net_loss" else row.get("metric_id")
+        if metric in LISTED_METRICS:
+            have.add((row.get("entity_id"), metric, row.get("period")))
+    out = [
+        "\n## Reported periods of listed vendors\n\n"
+        "✓ a claim in the data; · not published as such (a quarter before listing, a quarter of a Hong Kong "
+        "company); ✗ published but not yet found. Net profit counts net_loss too. A vendor with a Shanghai or "
+        "Shenzhen ticker and no listing event is taken as listed before 2023.\n"
+    ]
+    tracked = {entity for entity, _metric, _period in have}
+    for entity, (exchange, listed) in sorted(_listings(package).items()):
+        if entity not in tracked:
+            continue  # a listed company whose results the package does not follow (a bank, a distiller)
+        when = f"listed {listed}" if listed > "2000-01-01" else "listed before 2023"
+        header = " | ".join(f"{y} {p}" for y in GRID_YEARS for p in GRID_PARTS)
+        out.append(f"\n### {names.get(entity, entity)} (`{entity}`, {exchange}, {when})\n\n")
+        out.append(f"| metric | {header} |\n|---|" + "---|" * (len(GRID_YEARS) * len(GRID_PARTS)) + "\n")
+        for metric in LISTED_METRICS:
+            cells = []
+            for year in GRID_YEARS:
+                for part in GRID_PARTS:
+                    if (entity, metric, _grid_period(part, year)) in have:
+                        cells.append("✓")
+                    else:
+                        cells.append("✗" if _published(exchange, listed, part, year) else "·")
+            out.append(f"| {metric} | " + " | ".join(cells) + " |\n")
+    return "".join(out)
+
+
 def coverage(package: RawPackage) -> str:
     """Claims per company and topic, sources by reliability, and the seed article's claims with
     their assessments."""
@@ -113,6 +188,7 @@ def coverage(package: RawPackage) -> str:
             f"| {names.get(entity, entity)} (`{entity}`) | {c['facts']} | {c['events']} | {c['relations']} | "
             f"{sum(c.values())} | {_cell(top)} |\n"
         )
+    out.append(reported_periods(package))
     out.append("\n## Claims per topic\n\n| table | topic | claims |\n|---|---|---|\n")
     for table, column in (("facts", "metric_id"), ("events", "event_type"), ("relations", "relation_type")):
         counts = Counter(row.get(column) for row in package.rows(table))
