@@ -30,23 +30,23 @@ def figures(text):
         ("US$17.1 billion", [(1.71e10, None, "exact")]),
         ("HK$5.58 billion", [(5.58e9, None, "exact")]),
         ("9,489,974,831.12", [(9489974831.12, None, "exact")]),
-        ("2024年中國加速芯片的市場規模超過270萬張", [(2.7e6, None, "lower_bound")]),
-        ("2025上半年,中國加速芯片市場規模達到超過190萬張", [(1.9e6, None, "lower_bound")]),
-        ("本土芯片品牌約占整個市場份額的35%", [(35, None, "approx")]),
-        ("截至今年9月累計融資已超15億元", [(1.5e9, None, "lower_bound")]),
-        ("華為昇騰910C性能已經達到英偉達H100的60%左右", [(60, None, "approx")]),
-        ("最終市場會收斂到兩到三家頭部企業", [(2, 3, "range")]),
-        ("交付規模從幾十卡到萬卡以上", [(10, 100, "range"), (1e4, None, "lower_bound")]),
+        ("去年全國的加速卡出貨量超過270萬張", [(2.7e6, None, "lower_bound")]),
+        ("上半年的出貨規模,已達到超過190萬張", [(1.9e6, None, "lower_bound")]),
+        ("國內品牌合計約占該市場的35%", [(35, None, "approx")]),
+        ("公司至今融資總額已超15億元", [(1.5e9, None, "lower_bound")]),
+        ("這款芯片的性能為H100的60%左右", [(60, None, "approx")]),
+        ("將來剩下兩到三家大廠", [(2, 3, "range")]),
+        ("每單從幾十卡到萬卡以上不等", [(10, 100, "range"), (1e4, None, "lower_bound")]),
         ("預計全年營收60億至70億元", [(6e9, 7e9, "range")]),
-        ("營收人民幣14.5億元到15.2億元,年增230.7%到246.6%", [(1.45e9, 1.52e9, "range"), (230.7, 246.6, "range")]),
-        ("較上年同期的6476.53萬元大幅增長4347.82%", [(64765300, None, "exact"), (4347.82, None, "exact")]),
+        ("收入為人民幣14.5億元到15.2億元,增幅230.7%到246.6%", [(1.45e9, 1.52e9, "range"), (230.7, 246.6, "range")]),
+        ("去年同期為6476.53萬元,今年增長4347.82%", [(64765300, None, "exact"), (4347.82, None, "exact")]),
         ("中標訂單規模達十億級", [(1e9, None, "approx")]),
         ("募资近80亿元", [(8e9, None, "approx")]),
         ("about 2.2 million cards, 55% share", [(2.2e6, None, "approx"), (55, None, "exact")]),
         ("more than 1.65 million cards", [(1.65e6, None, "lower_bound")]),
         ("over ¥1 billion", [(1e9, None, "lower_bound")]),
         ("不到5%", [(5, None, "upper_bound")]),
-        ("發售價區間為每股17.00至19.60港元", [(17.0, 19.6, "range")]),
+        ("每股定價在17.00至19.60港元之間", [(17.0, 19.6, "range")]),
         ("5至7億", [(5e8, 7e8, "range")]),
         ("一千二百萬", [(1.2e7, None, "exact")]),
         ("兩萬億", [(2e12, None, "exact")]),
@@ -87,7 +87,7 @@ def test_dates_are_marked():
 
 
 def test_positions_and_text_point_into_the_original():
-    text = "上半年營業收入為 28.81 億元，較去年同期激增 4,347.82%"
+    text = "本期收入為 28.81 億元，同比增長 4,347.82%"
     for figure in read_figures(text):
         assert text[figure.start : figure.end] == figure.text
 
