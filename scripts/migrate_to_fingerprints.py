@@ -26,10 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from cnaccel.archive import LAST_WITH_TEXTS  # noqa: E402
 from cnaccel.fingerprint import locate, normalise, simhash, text_fingerprint  # noqa: E402
 from cnaccel.numbers import read_figure, read_figures  # noqa: E402
 
-LAST_WITH_TEXTS = "be3565cfe2bef3c68631fe15ec4d03b9706edd0b"
 MAX_FIGURE = 48
 
 UNIT_AFTER = re.compile(
@@ -107,9 +107,6 @@ def fact_figure(row: dict[str, str], loss_metrics: set[str]) -> str | None:
             sign = NEGATIVE_BEFORE.search(quote[:start])
             if sign:
                 start = sign.start()
-        if not negative and row["metric_id"] not in loss_metrics:
-            # a word of decline kept only where the value is negative
-            pass
         for lead in (start, list_lead(quote, start)):
             figure = quote[lead:end].strip()
             if agrees(figure, value, value_max, qualifier, row["metric_id"] in loss_metrics):
@@ -131,19 +128,18 @@ def list_lead(quote: str, start: int) -> int:
 
 def agrees(figure: str, value: float, value_max: float | None, qualifier: str, loss: bool) -> bool:
     """True when the figure, read on its own, gives the row's value, upper end and qualifier."""
-    if True:
-        reading = read_figure(figure)
-        if reading is None or SENTENCE_PUNCT.search(figure) or len(figure) > MAX_FIGURE or reading.numbers != 1:
-            return False
-        got_value, got_max = reading.value, reading.value_max
-        if loss:
-            got_value, got_max = abs(got_value), (None if got_max is None else abs(got_max))
-            if got_max is not None:
-                got_value, got_max = sorted((got_value, got_max))
-        same_max = (got_max is None and value_max is None) or (
-            got_max is not None and value_max is not None and close(got_max, value_max)
-        )
-        return close(got_value, value) and same_max and reading.qualifier == qualifier
+    reading = read_figure(figure)
+    if reading is None or SENTENCE_PUNCT.search(figure) or len(figure) > MAX_FIGURE or reading.numbers != 1:
+        return False
+    got_value, got_max = reading.value, reading.value_max
+    if loss:
+        got_value, got_max = abs(got_value), (None if got_max is None else abs(got_max))
+        if got_max is not None:
+            got_value, got_max = sorted((got_value, got_max))
+    same_max = (got_max is None and value_max is None) or (
+        got_max is not None and value_max is not None and close(got_max, value_max)
+    )
+    return close(got_value, value) and same_max and reading.qualifier == qualifier
 
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
