@@ -70,6 +70,15 @@ class PackageCopy:
         self.write(table, header, rows)
         return len(rows) + 1
 
+    def passage(self, claim_id: str, table: str = "facts") -> str:
+        """A claim's passage, cut from the archived text of its source: the tests never write a
+        source's sentence out, they read it from the texts at run time."""
+        from cnaccel.fingerprint import normalise
+
+        row = self.row(table, claim_id)
+        text = normalise((self.root / "archive" / f"{row['source_id']}.txt").read_text(encoding="utf-8"))
+        return text[int(row["passage_start"]) : int(row["passage_start"]) + int(row["passage_chars"])]
+
     def row(self, table: str, key: str) -> dict[str, str]:
         header, rows = self.rows(table)
         return next(r for r in rows if r[header[0]] == key)

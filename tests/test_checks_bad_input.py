@@ -51,15 +51,6 @@ def test_dangling_parent(pkg):
 SEED = "36kr-2025-12-domestic-gpu-race"
 
 
-def passage_of(pkg, claim_id: str) -> str:
-    """A claim's passage, cut from the archived text of its source (never written in the tests)."""
-    from cnaccel.fingerprint import normalise
-
-    row = pkg.row("facts", claim_id)
-    text = normalise((pkg.root / "archive" / f"{row['source_id']}.txt").read_text(encoding="utf-8"))
-    return text[int(row["passage_start"]) : int(row["passage_start"]) + int(row["passage_chars"])]
-
-
 def test_known_answer_f0001_passage_at_its_offset(pkg):
     from cnaccel.fingerprint import normalise, sha256
 
@@ -123,7 +114,7 @@ def test_without_archive_every_other_check_still_runs(pkg):
 
 
 def test_figure_that_is_a_sentence(pkg):
-    sentence = passage_of(pkg, "F0001")  # the whole passage: it stands in the text, but is no figure
+    sentence = pkg.passage("F0001")  # the whole passage: it stands in the text, but is no figure
     line = pkg.edit("facts", "F0001", "figure", sentence)
     found = problems_at(pkg, "data/facts.csv", line, "figure")
     assert [p.code for p in found] == ["figure-not-figure"]
@@ -245,7 +236,7 @@ def test_claim_that_is_its_own_evidence(pkg):
 
 
 def test_context_that_copies_the_source(pkg):
-    words = passage_of(pkg, "F0001")[5:]  # a run of the source's sentence, read from the archived text
+    words = pkg.passage("F0001")[5:]  # a run of the source's sentence, read from the archived text
     line = pkg.edit("facts", "F0001", "context", f"The article says {words}")
     found = problems_at(pkg, "data/facts.csv", line, "context")
     assert [p.code for p in found] == ["copied-text"]

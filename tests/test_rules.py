@@ -97,14 +97,6 @@ def _duplicate(pkg) -> Where:
     return FACTS, pkg.append("facts", pkg.row("facts", "F0002")), "fact_id"
 
 
-def _passage_of_f0001(pkg) -> str:
-    from cnaccel.fingerprint import normalise
-
-    row = pkg.row("facts", "F0001")
-    text = normalise((pkg.root / "archive" / f"{SEED}.txt").read_text(encoding="utf-8"))
-    return text[int(row["passage_start"]) : int(row["passage_start"]) + int(row["passage_chars"])]
-
-
 def _removed(pkg) -> Where:
     header, rows = pkg.rows("facts")
     pkg.write("facts", header, [r for r in rows if r["fact_id"] != "F0002"])
@@ -143,7 +135,7 @@ BREAKS: dict[str, Callable[..., Where]] = {
     "passage-mismatch": _passage,
     "passage-simhash-mismatch": lambda pkg: fact(pkg, "F0001", "passage_simhash", "0" * 16),
     "figure-not-in-passage": lambda pkg: fact(pkg, "F0001", "figure", "171億美金"),
-    "copied-text": lambda pkg: fact(pkg, "F0001", "context", _passage_of_f0001(pkg)[5:]),
+    "copied-text": lambda pkg: fact(pkg, "F0001", "context", pkg.passage("F0001")[5:]),
     "figure-several-numbers": _several,
     "figure-mismatch": lambda pkg: fact(pkg, "F0001", "value", "171000000000"),
     "figure-sign": lambda pkg: (FACTS, pkg.edit("facts", "F0007", "figure", "年減5%"), "value"),

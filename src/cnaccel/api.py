@@ -273,8 +273,8 @@ def _claims(name: str, root, as_of, include_superseded: bool) -> pd.DataFrame:
 
     day = _as_of_date(as_of)
     frame = _claims_as_of(root, day)[name] if day else read_frame(name, root)
-    said = dict(zip(read_arrow(name, root).column(0).to_pylist(), statements(name, read_arrow(name, root), root),
-                    strict=True))  # fmt: skip
+    table = read_arrow(name, root)
+    said = dict(zip(table.column(0).to_pylist(), statements(name, table, root), strict=True))
     frame = frame.assign(statement=pd.array([said[i] for i in frame.iloc[:, 0]], dtype=pd.StringDtype("pyarrow")))
     if not include_superseded:
         frame = frame[~frame["assessment"].isin(["superseded", "retracted"])]
