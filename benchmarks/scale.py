@@ -23,29 +23,49 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def grow(target: Path, size: int) -> Path:
-    """A copy of the package with ``size`` facts."""
-    shutil.copytree(ROOT / "data", target / "data")
-    shutil.copy(ROOT / "datapackage.json", target / "datapackage.json")
-    with open(ROOT / "data" / "facts.csv", encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header, rows = list(reader.fieldnames or []), list(reader)
-    base = [r for r in rows if r["assessment"] != "superseded" and not r["supersedes"] and r["derivation"] == "stated"]
-    out = list(rows)  # the real facts stay (events and relations name them); grown copies follow
-    for i in range(max(size - len(rows), 0)):
-        row = dict(base[i % len(base)])
-        row["fact_id"] = f"F{9000000 + i}"
-        row["evidence_ids"], row["assessment"], row["assessment_note"] = "", "unverified", "Grown copy."
-        if i % 10 == 0 and row["unit_id"] in ("CNY", "USD", "HKD") and row["qualifier"] == "exact":
-            number = 1000 + i
-            if row["unit_id"] == "CNY" and not row["figure"].startswith(("-", "虧", "亏")):
-                row["value"], row["figure"] = str(number * 10000), f"{number}万元"
-            row["context"] = f"grown row {i}"
-        out.append(row)
-    with open(target / "data" / "facts.csv", "w", encoding="utf-8", newline="") as fh:
+GROWN_SOURCE = "grown-source"
+
+
+def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(out)
+        writer.writerows(rows)
+
+
+def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def grow(target: Path, size: int) -> Path:
+    """A copy of the package with ``size`` facts: the real ones, then copies with new ids; every
+    tenth copy has a figure, value and context of its own (from a source without an archived
+    text, so that its passage is not looked for). The archived texts come along when present."""
+    shutil.copytree(ROOT / "data", target / "data")
+    shutil.copy(ROOT / "datapackage.json", target / "datapackage.json")
+    if (ROOT / "archive").is_dir():
+        shutil.copytree(ROOT / "archive", target / "archive", ignore=shutil.ignore_patterns("work"))
+    header, rows = _read(ROOT / "data" / "facts.csv")
+    base = [r for r in rows if r["assessment"] != "superseded" and not r["supersedes"] and r["derivation"] == "stated"]
+    plain = [
+        r for r in base
+        if r["unit_id"] == "CNY" and r["qualifier"] == "exact" and r["metric_id"] == "revenue" and r["period"]
+    ]  # fmt: skip
+    out = list(rows)  # the real facts stay (events and relations name them); grown copies follow
+    for i in range(max(size - len(rows), 0)):
+        row = dict((plain if i % 10 == 0 else base)[i % (len(plain) if i % 10 == 0 else len(base))])
+        row["fact_id"] = f"F{9000000 + i}"
+        row["evidence_ids"], row["assessment"], row["assessment_note"] = "", "unverified", "Grown copy."
+        if i % 10 == 0:
+            row["value"], row["figure"] = str((1000 + i) * 10000), f"{1000 + i}万元"
+            row["context"], row["source_id"], row["origin_id"] = f"grown row {i}", GROWN_SOURCE, ""
+        out.append(row)
+    _write(target / "data" / "facts.csv", header, out)
+    source_header, sources = _read(ROOT / "data" / "sources.csv")
+    grown = dict(sources[0], source_id=GROWN_SOURCE, lineage=GROWN_SOURCE, title="[grown rows]")
+    _write(target / "data" / "sources.csv", source_header, sorted([*sources, grown], key=lambda r: r["source_id"]))
     return target
 
 
@@ -67,9 +87,10 @@ def main() -> int:
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             root = grow(Path(tmp) / "pkg", size)
+            files = sorted(str(p) for p in (root / "data").glob("*.csv"))
             code = (
                 "import pyarrow.csv as c, time; t = time.perf_counter(); "
-                f"c.read_csv({str(root / 'data' / 'facts.csv')!r}); print(time.perf_counter() - t)"
+                f"[c.read_csv(f) for f in {files!r}]; print(time.perf_counter() - t)"
             )
             bare = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout)
             seconds, peak, status = timed([str(cli), "validate", "--source", str(root)])

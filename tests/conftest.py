@@ -92,3 +92,25 @@ def pkg(tmp_path: Path, history_archive: Path) -> PackageCopy:
     shutil.copytree(ROOT / "data", target / "data")
     shutil.copytree(history_archive, target / "archive")
     return PackageCopy(target)
+
+
+def tiny_package(tables: dict[str, list[dict[str, str]]], texts: dict[str, str] | None = None):
+    """A package of a few rows held in memory: the repository's descriptor, the given rows (every
+    other table empty) and archived texts by source id. What the tests of one rule build."""
+    import io
+    import json
+
+    from cnaccel.reader import open_files
+
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    files: dict[str, bytes | str] = {"datapackage.json": json.dumps(descriptor)}
+    for res in descriptor["resources"]:
+        header = [f["name"] for f in res["schema"]["fields"]]
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        writer.writeheader()
+        writer.writerows({c: row.get(c, "") for c in header} for row in tables.get(res["name"], []))
+        files[res["path"]] = out.getvalue()
+    for source_id, text in (texts or {}).items():
+        files[f"archive/{source_id}.txt"] = text
+    return open_files(files)

@@ -256,14 +256,32 @@ def test_read_figure_never_raises(text):
 def test_figure_checks_never_raise(figure, value, table):
     """The provenance and figures checks report any figure as a problem, never as a traceback."""
     from cnaccel.checks import figures, provenance
-    from cnaccel.raw import RawPackage, Row
+    from conftest import tiny_package
 
-    resources = [{"name": n, "path": f"data/{n}.csv"} for n in ("sources", "units", "metrics", *CLAIM_TABLES)]
-    package = RawPackage(Path("/nonexistent"), {"resources": resources})
     key = {"facts": "fact_id", "events": "event_id", "relations": "relation_id"}[table]
     cells = {key: "X0001", "figure": figure, "value": value, "date": value, "unit_id": "USD", "source_id": "s",
              "assessment": "corroborated", "evidence_ids": figure, "derivation": "stated"}  # fmt: skip
-    sources = [Row(2, {"source_id": "s", "lineage": "s"})]
-    package.tables = {"sources": sources, "units": [], "metrics": [], table: [Row(2, cells)]}
+    package = tiny_package({"sources": [{"source_id": "s", "lineage": "s"}], table: [cells]})
     for problem in provenance.check(package) + figures.check(package):
         assert problem.file == f"data/{table}.csv" and problem.row == 2 and problem.code
+
+
+@hypothesis.given(
+    st.sampled_from(["", "約", "超過", "不到", "-", "+", "虧損", "年減", "US$", "HK$", "近"]),
+    st.one_of(st.integers(0, 10**9).map(str), st.decimals(0, 10**6, places=2).map(str)),
+    st.sampled_from(["", "万", "萬", "亿", "億", "千萬", "百万", " million", " billion", "%", "千", "年"]),
+    st.sampled_from(["", "元", "美元", "港元", "張", "家", "%", "倍", "个百分点", "月"]),
+)
+@hypothesis.settings(max_examples=400, deadline=None)
+def test_reading_by_shape_gives_the_full_reading(lead, number, scale, unit):
+    """A figure read through its shape (its digits replaced by 1) reads as the full reader reads it."""
+    from dataclasses import replace
+
+    from cnaccel.numbers import _read_figure
+
+    figure = f"{lead}{number}{scale}{unit}"
+    fast, full = read_figure(figure), _read_figure(figure)
+    assert (fast is None) == (full is None)
+    if fast is not None:
+        assert replace(fast, value=0.0) == replace(full, value=0.0)
+        assert fast.value == pytest.approx(full.value, rel=1e-12, abs=1e-12)

@@ -88,13 +88,13 @@ def test_targets_of_the_research_round():
 
 def test_coverage_grid_marks_what_is_published_and_what_is_found():
     from cnaccel.docs import _published, reported_periods
-    from cnaccel.raw import read_package
+    from cnaccel.reader import open_package
 
     assert _published("SSE", "2020-07-20", "Q2", "2024")  # a listed Shanghai company reports every quarter
     assert not _published("SSE", "2025-12-05", "Q2", "2024")  # no single quarter before listing
     assert _published("SSE", "2025-12-05", "9M", "2025")  # the prospectus gives the first nine months
     assert not _published("HKEX", "2026-01-02", "Q1", "2025") and _published("HKEX", "2026-01-02", "H1", "2025")
-    grid = reported_periods(read_package(ROOT))
+    grid = reported_periods(open_package(ROOT))
     cambricon = grid.split("(`cambricon`")[1].split("###")[0]
     revenue = next(line for line in cambricon.splitlines() if line.startswith("| revenue"))
     assert revenue.split(" | ")[-1].rstrip(" |") == "✓"  # 2025 FY revenue is in the data

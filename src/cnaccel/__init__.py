@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ._lazy import lazy_attributes
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 _API = {
     "tables": "api",

@@ -26,14 +26,22 @@ def shared_run(cell: str, normalised_text: str) -> str | None:
     if not cell or not normalised_text:
         return None
     norm = normalise(cell)
-    start = 0
-    while start < len(norm):
-        size = CJK_RUN if sum(map(_is_cjk, norm[start : start + CJK_RUN])) >= CJK_MIN else LATIN_RUN
+    if len(norm) < CJK_RUN:
+        return None
+    cjk = [0]
+    for ch in norm:  # cjk[i] counts the Chinese or Japanese characters before position i
+        cjk.append(cjk[-1] + (ch >= "\u3040" and _is_cjk(ch)))
+    for start in range(len(norm)):
+        end12 = min(start + CJK_RUN, len(norm))
+        size = CJK_RUN if cjk[end12] - cjk[start] >= CJK_MIN else LATIN_RUN
+        if start + size > len(norm):
+            if size == LATIN_RUN and cjk[-1] - cjk[start] < CJK_MIN:
+                return None  # no window of either size is left
+            continue
         window = norm[start : start + size]
-        if len(window) == size and window in normalised_text:
+        if window in normalised_text:
             end = start + size
             while end < len(norm) and norm[start : end + 1] in normalised_text:
                 end += 1
             return norm[start:end]
-        start += 1
     return None

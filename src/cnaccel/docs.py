@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .raw import RawPackage, read_package
+from .reader import Package, open_package
 
 SEED_SOURCE = "36kr-2025-12-domestic-gpu-race"
 RACE = [
@@ -49,7 +49,7 @@ def _constraints(field: dict) -> str:
     return "; ".join(parts)
 
 
-def data_dictionary(package: RawPackage) -> str:
+def data_dictionary(package: Package) -> str:
     """Every table and field of the descriptor with type, constraints, description and an example."""
     desc = package.descriptor
     out = [
@@ -87,7 +87,7 @@ def _grid_period(part: str, year: str) -> str:
     return {"FY": year, "H1": f"{year}-H1", "9M": f"{year}-01-01/{year}-09-30"}.get(part, f"{year}-{part}")
 
 
-def _listings(package: RawPackage) -> dict[str, tuple[str, str]]:
+def _listings(package: Package) -> dict[str, tuple[str, str]]:
     """Each listed vendor's (exchange, listing day): from its undisputed, dated listing event, else
     from its ticker (listed before the grid's first year)."""
     out: dict[str, tuple[str, str]] = {}
@@ -117,7 +117,7 @@ def _published(exchange: str, listed: str, part: str, year: str) -> bool:
     return part in ("FY", "H1")
 
 
-def reported_periods(package: RawPackage) -> str:
+def reported_periods(package: Package) -> str:
     """A grid per listed vendor: which periods each of revenue, net profit and gross margin covers."""
     names = {r.get("entity_id"): r.get("name_en") for r in package.rows("entities")}
     have: set[tuple[str, str, str]] = set()
@@ -153,7 +153,7 @@ def reported_periods(package: RawPackage) -> str:
     return "".join(out)
 
 
-def coverage(package: RawPackage) -> str:
+def coverage(package: Package) -> str:
     """Claims per company and topic, sources by reliability, and the seed article's claims with
     their assessments."""
     names = {r.get("entity_id"): r.get("name_en") for r in package.rows("entities")}
@@ -221,7 +221,7 @@ def write_docs(root: str | Path, *, check: bool = False) -> list[Path]:
     """Write every generated document under ``root``; with ``check``, write nothing and return the
     documents whose committed text differs from what the data gives."""
     root = Path(root)
-    package = read_package(root)
+    package = open_package(root)
     changed = []
     for rel, render in DOCUMENTS.items():
         path = root / rel

@@ -20,7 +20,8 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from decimal import Decimal
 
 __all__ = ["Figure", "FigureReading", "format_number", "read_figure", "read_figures"]
@@ -461,6 +462,14 @@ def _currency_of(text: str) -> str:
     return ""
 
 
+# A figure with one run of ASCII digits (no comma, not a year) is read through its shape: the
+# figure with that run replaced by 1. When the shape reads as a single number that scales with
+# the run (1 and 7 give value and 7 times value), the figure's reading is the shape's scaled by
+# the run: a million figures of a few hundred shapes cost a few hundred full readings.
+_ONE_RUN = re.compile(r"^([^0-9]*?)([0-9]+(?:\.[0-9]+)?)([^0-9]*)$")
+_NOT_SHAPED = re.compile(r"[,，.．0-9０-９零〇一二三四五六七八九十兩两]")
+
+
 def read_figure(figure: object) -> FigureReading | None:
     """The reading of one figure as printed, or None when it holds no readable number.
 
@@ -468,6 +477,28 @@ def read_figure(figure: object) -> FigureReading | None:
     how many separate numbers were read, so that a caller can refuse a figure that holds two."""
     if not isinstance(figure, str) or not figure.strip():
         return None
+    shaped = _ONE_RUN.match(figure)
+    if shaped and not (len(shaped[2]) == 4 and shaped[2][:2] in ("19", "20")):
+        lead, run, tail = shaped.groups()
+        if not _NOT_SHAPED.search(lead[-1:] + tail[:1]) and not _NOT_SHAPED.search(lead + tail):
+            unit = _shape_reading(lead, tail)
+            if unit is not None:
+                return replace(unit, value=unit.value * float(run))
+    return _read_figure(figure)
+
+
+@lru_cache(maxsize=4096)
+def _shape_reading(lead: str, tail: str) -> FigureReading | None:
+    """The reading of ``lead 1 tail``, when the shape scales with its number (else None)."""
+    one, seven = _read_figure(f"{lead}1{tail}"), _read_figure(f"{lead}7{tail}")
+    if one is None or seven is None or one.value_max is not None or one.numbers != 1:
+        return None
+    if replace(seven, value=one.value) != one or seven.value != 7 * one.value:
+        return None
+    return one
+
+
+def _read_figure(figure: str) -> FigureReading | None:
     try:
         found = [f for f in read_figures(figure) if not f.is_date]
     except Exception:  # pragma: no cover - read_figures never raises; a reading must not either

@@ -12,45 +12,55 @@ characters and formula triggers); history (against the last release, claims are 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..problems import Problem, sort_problems
-from ..raw import RawPackage, read_package
-from . import consistency, figures, history, hygiene, provenance, schema
-from .provenance import ArchiveCoverage
+from ..reader import Package, open_package
 
-FAMILIES = {
-    "schema": schema.check,
-    "provenance": provenance.check,
-    "figures": figures.check,
-    "consistency": consistency.check,
-    "hygiene": hygiene.check,
-    "history": history.check,
-}
+if TYPE_CHECKING:
+    from .provenance import ArchiveCoverage
+
+FAMILIES = ("schema", "provenance", "figures", "consistency", "hygiene", "history")
 
 
-def run_checks(root: str | Path, *, families: list[str] | None = None) -> list[Problem]:
+def run_checks(root: str | Path | Package, *, families: list[str] | None = None) -> list[Problem]:
     """All problems of the package at ``root``, sorted. Raises UnusableInput when it cannot be read."""
     return validate(root, families=families)[0]
 
 
 def validate(
-    root: str | Path, *, families: list[str] | None = None, against: str | None = None
+    root: str | Path | Package, *, families: list[str] | None = None, against: str | None = None
 ) -> tuple[list[Problem], ArchiveCoverage]:
-    """All problems of the package at ``root``, sorted, and how many passages could be checked
+    """All problems of the package at ``root`` (a folder, a release zip, or a Package already
+    opened, such as files held in memory), sorted, and how many passages could be checked
     against texts in archive/. The history family compares with ``against`` (a git ref, release
     zip or folder), by default the last release found in git. Raises UnusableInput when the
     package cannot be read."""
-    package: RawPackage = read_package(root)
+    from . import consistency, figures, history, hygiene, provenance, schema
+
+    package = root if isinstance(root, Package) else open_package(Path(root))
+    package.read_all()
     problems: list[Problem] = []
-    coverage = ArchiveCoverage()
-    for name, check in FAMILIES.items():
-        if families is not None and name not in families:
-            continue
+    coverage = provenance.ArchiveCoverage()
+    wanted = [name for name in FAMILIES if families is None or name in families]
+    schema_problems = schema.check(package) if "schema" in wanted else schema.descriptor_problems(package)
+    problems.extend(schema_problems)
+    if any(p.code == "schema-descriptor" for p in schema_problems):
+        return sort_problems(problems), coverage  # the other rules read the schema: fix it first
+    for name in wanted:
         if name == "provenance":
             found, coverage = provenance.check_with_coverage(package)
             problems.extend(found)
         elif name == "history":
             problems.extend(history.check(package, against))
-        else:
-            problems.extend(check(package))
+        elif name != "schema":
+            problems.extend({"figures": figures, "consistency": consistency, "hygiene": hygiene}[name].check(package))
     return sort_problems(problems), coverage
+
+
+def __getattr__(name: str):
+    if name == "ArchiveCoverage":  # kept importable from here without loading pyarrow on import
+        from .provenance import ArchiveCoverage
+
+        return ArchiveCoverage
+    raise AttributeError(name)

@@ -7,14 +7,30 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ..numbers import format_number
 from ..periods import known_from, span
 from ..problems import Problem
-from ..raw import RawPackage
-from ._claims import CLAIM_TABLES, claims, split_ids, to_float
+from ..reader import Package, Table
+from ._columns import (
+    CLAIM_TABLES,
+    Finding,
+    Report,
+    claim_tables,
+    filled,
+    lookup,
+    numbers,
+    per_distinct,
+    split_ids,
+    to_float,
+    where,
+)  # fmt: skip
 
 FUTURE_OK = {"forecast", "plan"}
 SHARE_TOLERANCE = 0.5  # percentage points of rounding allowed when shares are summed
+CLOSED = pa.array(["superseded", "retracted"])
 
 
 def _as_date(cell: str) -> date | None:
@@ -24,293 +40,268 @@ def _as_date(cell: str) -> date | None:
         return None
 
 
-def _is_true(cell: str) -> bool:
-    return cell.strip().lower() in {"true", "1", "yes"}
-
-
-def check(package: RawPackage) -> list[Problem]:
-    problems: list[Problem] = []
-
-    def report(table: str, row, column: str, message: str, hint: str = "", code: str = "") -> None:
-        problems.append(
-            Problem(package.path_of(table), row.line if row else None, column, message, hint, "consistency", code)
-        )
-
-    metrics = {row.get("metric_id"): row for row in package.rows("metrics")}
-    published = {row.get("source_id"): known_from(row.get("published")) for row in package.rows("sources")}
-    _values(package, metrics, report)
-    _periods(package, published, report)
-    _markets(package, metrics, report)
+def check(package: Package) -> list[Problem]:
+    report = Report("consistency")
+    _values(package, report)
+    _periods(package, report)
+    _markets(package, report)
     _shares(package, report)
     _references(package, report)
     _unused(package, report)
-    return problems
+    return report.problems
 
 
-def _values(package, metrics, report) -> None:
-    for row in package.rows("facts"):
-        value, value_max = to_float(row.get("value")), to_float(row.get("value_max"))
-        metric = metrics.get(row.get("metric_id"))
-        qualifier = row.get("qualifier")
-        if (value_max is not None) != (qualifier == "range"):
-            report(
-                "facts",
-                row,
-                "qualifier",
-                f"{qualifier} with value_max {format_number(value_max)}",
-                "a range has both value and value_max; any other qualifier has no value_max",
-                code="range-max-mismatch",
-            )
-        if value is not None and value_max is not None and value_max <= value:
-            report(
-                "facts",
-                row,
-                "value_max",
-                f"{format_number(value_max)} is not above value {format_number(value)}",
-                code="value-max-not-above",
-            )
-        if metric is None or value is None:
-            continue
-        for column, number in (("value", value), ("value_max", value_max)):
-            if number is None:
-                continue
-            if number < 0 and not _is_true(metric.get("may_be_negative")):
-                report(
-                    "facts",
-                    row,
-                    column,
-                    f"{format_number(number)} is negative, and metric {metric.get('metric_id')} may not be",
-                    "check the sign, or set may_be_negative for the metric in metrics.csv",
-                    code="negative-value",
-                )
-            if row.get("unit_id") == "percent" and number > 100 and not _is_true(metric.get("percent_may_exceed_100")):
-                report(
-                    "facts",
-                    row,
-                    column,
-                    f"{format_number(number)} percent is more than 100, and metric "
-                    f"{metric.get('metric_id')} does not allow it",
-                    "check the figure; a growth rate belongs to a metric with percent_may_exceed_100",
-                    code="percent-over-100",
-                )
+def _metric_flags(package: Package, column: str) -> dict[str, bool]:
+    metrics = package.table("metrics")
+    return {m: v.strip().lower() in {"true", "1", "yes"}
+            for m, v in zip(metrics.values("metric_id"), metrics.values(column), strict=True)}  # fmt: skip
 
 
-def _periods(package, published, report) -> None:
-    for row in package.rows("facts"):
-        start, end = _as_date(row.get("period_start")), _as_date(row.get("period_end"))
-        period = row.get("period")
+def _values(package: Package, report: Report) -> None:
+    facts = package.table("facts")
+    if not len(facts):
+        return
+    value, value_max = numbers(facts.column("value")), numbers(facts.column("value_max"))
+    is_range = pc.equal(facts.column("qualifier"), "range")
+    for i in where(pc.not_equal(pc.is_valid(value_max), is_range)):
+        row = facts.row(i)
+        report.at(
+            facts, i, "qualifier", "range-max-mismatch",
+            f"{row['qualifier']} with value_max {format_number(to_float(row['value_max']))}",
+            "a range has both value and value_max; any other qualifier has no value_max",
+        )  # fmt: skip
+    for i in where(pc.less_equal(value_max, value)):
+        report.at(
+            facts, i, "value_max", "value-max-not-above",
+            f"{format_number(value_max[i].as_py())} is not above value {format_number(value[i].as_py())}",
+        )  # fmt: skip
+    metric = facts.column("metric_id")
+    known = pc.is_valid(pc.index_in(metric, value_set=package.table("metrics").column("metric_id")))
+    known = pc.and_(known, pc.is_valid(value))
+    may_be_negative = pc.fill_null(lookup(metric, _metric_flags(package, "may_be_negative"), pa.bool_()), False)
+    may_exceed = pc.fill_null(lookup(metric, _metric_flags(package, "percent_may_exceed_100"), pa.bool_()), False)
+    percent = pc.equal(facts.column("unit_id"), "percent")
+    for column, number in (("value", value), ("value_max", value_max)):
+        for i in where(pc.and_(known, pc.and_(pc.less(number, 0), pc.invert(may_be_negative)))):
+            report.at(
+                facts, i, column, "negative-value",
+                f"{format_number(number[i].as_py())} is negative, and metric {metric[i].as_py()} may not be",
+                "check the sign, or set may_be_negative for the metric in metrics.csv",
+            )  # fmt: skip
+        over = pc.and_(pc.and_(known, percent), pc.and_(pc.greater(number, 100), pc.invert(may_exceed)))
+        for i in where(over):
+            report.at(
+                facts, i, column, "percent-over-100",
+                f"{format_number(number[i].as_py())} percent is more than 100, and metric {metric[i].as_py()} "
+                "does not allow it",
+                "check the figure; a growth rate belongs to a metric with percent_may_exceed_100",
+            )  # fmt: skip
+
+
+def _periods(package: Package, report: Report) -> None:
+    sources = package.table("sources")
+    published = {
+        sid: known_from(p) for sid, p in zip(sources.values("source_id"), sources.values("published"), strict=True)
+    }
+
+    def fact_rule(period: str, period_start: str, period_end: str, source_id: str, claim_type: str) -> list[Finding]:
+        found: list[Finding | None] = []
+        start, end = _as_date(period_start), _as_date(period_end)
         if start and end and start > end:
-            report("facts", row, "period_end", f"{end} is before period_start {start}", code="period-order")
+            found.append(("period_end", "period-order", f"{end} is before period_start {start}", ""))
         covered = span(period)
         if covered and (start, end) != covered:
-            report(
-                "facts",
-                row,
-                "period_start",
+            found.append((
+                "period_start", "period-dates",
                 f"{start or 'empty'}..{end or 'empty'} does not match period {period} ({covered[0]}..{covered[1]})",
                 "set period_start and period_end to the dates the period covers",
-                code="period-dates",
-            )
+            ))  # fmt: skip
         if not period and (start or end):
-            report(
-                "facts",
-                row,
-                "period",
-                "empty while period_start or period_end is set",
-                "write the period as the source states it",
-                code="period-missing",
-            )
-        _not_future(row, "facts", "period_start", start or (covered[0] if covered else None), published, report)
-    for table in ("events", "relations"):
-        for row in package.rows(table):
-            covered = span(row.get("date"))
-            _not_future(row, table, "date", covered[0] if covered else None, published, report)
-
-
-def _not_future(row, table, column, begins, published, report) -> None:
-    known = published.get(row.get("source_id"))
-    if begins and known and begins > known and row.get("claim_type") not in FUTURE_OK:
-        report(
-            table,
-            row,
-            column,
-            f"begins {begins}, after its source was published ({known}), but the claim is {row.get('claim_type')}",
-            "a claim about a later time is a forecast or a plan; set claim_type",
-            code="future-claim",
+            found.append(("period", "period-missing", "empty while period_start or period_end is set",
+                          "write the period as the source states it"))  # fmt: skip
+        found.append(
+            _future("period_start", start or (covered[0] if covered else None), source_id, claim_type, published)
         )
+        return [f for f in found if f]
+
+    def dated_rule(date: str, source_id: str, claim_type: str) -> Finding | None:
+        covered = span(date)
+        return _future("date", covered[0] if covered else None, source_id, claim_type, published)
+
+    facts = package.table("facts")
+    report.each(
+        facts, per_distinct(facts, ("period", "period_start", "period_end", "source_id", "claim_type"), fact_rule)
+    )
+    for name in ("events", "relations"):
+        table = package.table(name)
+        report.each(table, per_distinct(table, ("date", "source_id", "claim_type"), dated_rule))
 
 
-def _markets(package, metrics, report) -> None:
+def _future(column: str, begins: date | None, source_id: str, claim_type: str, published: dict) -> Finding | None:
+    known = published.get(source_id)
+    if begins and known and begins > known and claim_type not in FUTURE_OK:
+        return (
+            column, "future-claim",
+            f"begins {begins}, after its source was published ({known}), but the claim is {claim_type}",
+            "a claim about a later time is a forecast or a plan; set claim_type",
+        )  # fmt: skip
+    return None
+
+
+def _markets(package: Package, report: Report) -> None:
     """A share or market size names its market (an entity of type market) and its cut; no other
     fact does."""
-    kinds = {row.get("entity_id"): row.get("entity_type") for row in package.rows("entities")}
-    for row in package.rows("facts"):
-        metric = metrics.get(row.get("metric_id"))
-        needs = metric is not None and _is_true(metric.get("needs_market"))
-        market, basis = row.get("market_id"), row.get("basis")
-        if needs and not (market and basis):
-            column = "market_id" if not market else "basis"
-            report(
-                "facts",
-                row,
-                column,
-                f"empty, but metric {row.get('metric_id')} is a share or size of a market",
+    entities = package.table("entities")
+    kinds = dict(zip(entities.values("entity_id"), entities.values("entity_type"), strict=True))
+    needs_market = _metric_flags(package, "needs_market")
+
+    def rule(metric_id: str, market_id: str, basis: str) -> Finding | None:
+        needs = needs_market.get(metric_id, False)
+        if needs and not (market_id and basis):
+            return (
+                "market_id" if not market_id else "basis", "market-missing",
+                f"empty, but metric {metric_id} is a share or size of a market",
                 "name the market (an entity of type market) and the cut (units, value, revenue, capacity, "
                 "technology, or unstated when the source does not say)",
-                "market-missing",
-            )
-        elif not needs and (market or basis):
-            report(
-                "facts",
-                row,
-                "market_id" if market else "basis",
-                f"set, but metric {row.get('metric_id')} is not a share or size of a market",
+            )  # fmt: skip
+        if not needs and (market_id or basis):
+            return (
+                "market_id" if market_id else "basis", "market-on-other-metric",
+                f"set, but metric {metric_id} is not a share or size of a market",
                 "empty market_id and basis, or use a market metric",
-                "market-on-other-metric",
-            )
-        if market and kinds.get(market) not in (None, "market"):
-            report(
-                "facts",
-                row,
-                "market_id",
-                f"{market} is a {kinds.get(market)}, not a market",
+            )  # fmt: skip
+        if market_id and kinds.get(market_id) not in (None, "market"):
+            return (
+                "market_id", "market-not-market", f"{market_id} is a {kinds.get(market_id)}, not a market",
                 "name an entity of type market (china-accelerator-market, ...)",
-                "market-not-market",
-            )
+            )  # fmt: skip
+        return None
+
+    facts = package.table("facts")
+    report.each(facts, per_distinct(facts, ("metric_id", "market_id", "basis"), rule))
 
 
-def _shares(package, report) -> None:
+def _shares(package: Package, report: Report) -> None:
     """Shares of one market, cut and period, from one source, sum to at most 100; vendor groups and
     single vendors are summed apart (a group holds vendors that are also counted on their own)."""
-    groups: dict[tuple, list] = defaultdict(list)
-    kinds = {row.get("entity_id"): row.get("entity_type") for row in package.rows("entities")}
-    for row in package.rows("facts"):
-        if (
-            row.get("metric_id") == "market_share"
-            and row.get("unit_id") == "percent"
-            and row.get("assessment") not in {"superseded", "retracted"}
-            and row.get("qualifier") in {"exact", "approx", "lower_bound", "range"}
-        ):
-            grouped = kinds.get(row.get("entity_id")) == "vendor_group"
-            key = (row.get("source_id"), row.get("market_id"), row.get("basis"), row.get("period"), grouped)
-            groups[key].append(row)
+    facts = package.table("facts")
+    if not len(facts):
+        return
+    entities = package.table("entities")
+    kinds = dict(zip(entities.values("entity_id"), entities.values("entity_type"), strict=True))
+    shares = pc.and_(
+        pc.and_(pc.equal(facts.column("metric_id"), "market_share"), pc.equal(facts.column("unit_id"), "percent")),
+        pc.and_(
+            pc.invert(pc.is_in(facts.column("assessment"), value_set=CLOSED)),
+            pc.is_in(facts.column("qualifier"), value_set=pa.array(["exact", "approx", "lower_bound", "range"])),
+        ),
+    )
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i in where(shares):
+        row = facts.row(i)
+        grouped = kinds.get(row["entity_id"]) == "vendor_group"
+        groups[(row["source_id"], row["market_id"], row["basis"], row["period"], grouped)].append(i)
     for rows in groups.values():
         # Two rows of one entity are two readings of one share, not two shares.
         by_entity: dict[str, float] = {}
-        for row in rows:
-            value = to_float(row.get("value")) or 0.0
-            by_entity[row.get("entity_id")] = max(value, by_entity.get(row.get("entity_id"), 0.0))
+        for i in rows:
+            entity, value = facts.column("entity_id")[i].as_py(), to_float(facts.column("value")[i].as_py()) or 0.0
+            by_entity[entity] = max(value, by_entity.get(entity, 0.0))
         total = sum(by_entity.values())
         if total > 100 + SHARE_TOLERANCE:
-            ids = ", ".join(row.get("fact_id") for row in rows)
-            report(
-                "facts",
-                rows[-1],
-                "value",
+            ids = ", ".join(facts.column("fact_id")[i].as_py() for i in rows)
+            report.at(
+                facts, rows[-1], "value", "shares-over-100",
                 f"market shares with the same source, market, basis and period sum to {format_number(total)} "
                 f"percent ({ids})",
                 "shares of one market cut one way add up to at most 100: check the values, the market_id and the basis",
-                "shares-over-100",
-            )
+            )  # fmt: skip
 
 
-def _references(package, report) -> None:
-    ids = {row.get(key): table for table, key, row in claims(package)}
+def _all_ids(package: Package) -> pa.Array:
+    return pa.concat_arrays([t.column(key) for _n, key, t in claim_tables(package)])
+
+
+def _references(package: Package, report: Report) -> None:
+    ids = _all_ids(package)
     superseded_by: dict[str, str] = {}
-    for table, key, row in claims(package):
-        own = row.get(key)
-        for column in ("evidence_ids", "derived_from", "supersedes"):
-            if column == "derived_from" and table != "facts":
-                continue
-            for ref in split_ids(row.get(column)):
-                if ref == own:
-                    report(table, row, column, f"names the claim itself ({ref})", code="self-reference")
-                elif ref not in ids:
-                    report(
-                        table,
-                        row,
-                        column,
-                        f"{ref} is not a claim id in facts, events or relations",
-                        code="unknown-reference",
-                    )
-                elif column == "supersedes":
-                    superseded_by[ref] = own
-        assessment = row.get("assessment")
-        if assessment in {"corroborated", "disputed", "superseded", "retracted"} and not row.get("assessment_note"):
-            report(
-                table,
-                row,
-                "assessment_note",
-                f"empty, but the claim is {assessment}",
-                "say in one or two sentences why, naming the rows",
-                code="note-missing",
-            )
-        if assessment in {"corroborated", "disputed"} and not row.get("evidence_ids"):
-            report(
-                table,
-                row,
-                "evidence_ids",
-                f"empty, but the claim is {assessment}",
-                "name the claims the assessment rests on",
-                code="evidence-missing",
-            )
-        if table == "facts":
-            derived = row.get("derivation") == "derived"
-            if derived and not row.get("derived_from"):
-                report(
-                    table,
-                    row,
-                    "derived_from",
-                    "empty, but the fact is derived",
-                    "name the rows it was computed from",
-                    code="derived-from-missing",
+    for name, key, table in claim_tables(package):
+        columns = ("evidence_ids", "derived_from", "supersedes") if name == "facts" else ("evidence_ids", "supersedes")
+        for column in columns:
+            cells = table.column(column)
+            named = [(i, table.column(key)[i].as_py(), split_ids(cells[i].as_py())) for i in where(filled(cells))]
+            refs = [ref for _i, _own, found in named for ref in found]
+            known = (
+                set(
+                    pc.filter(
+                        pa.array(refs, pa.string()), pc.is_in(pa.array(refs, pa.string()), value_set=ids)
+                    ).to_pylist()
                 )
-            if not derived and row.get("derived_from"):
-                report(
-                    table,
-                    row,
-                    "derivation",
-                    "stated, but derived_from names rows",
-                    "set derivation to derived",
-                    code="derivation-stated",
-                )
-    for table, key, row in claims(package):
-        own = row.get(key)
-        if row.get("assessment") == "superseded" and own not in superseded_by:
-            report(
-                table,
-                row,
-                "assessment",
-                "superseded, but no claim names it in supersedes",
-                "add the newer claim with supersedes set to this id",
-                code="superseded-without-successor",
+                if refs
+                else set()
             )
-        if own in superseded_by and row.get("assessment") != "superseded":
-            report(
-                table,
-                row,
-                "assessment",
-                f"{row.get('assessment')}, but {superseded_by[own]} supersedes it",
-                "mark it superseded",
-                code="successor-not-superseded",
-            )
+            for i, own, found in named:
+                for ref in found:
+                    if ref == own:
+                        report.at(table, i, column, "self-reference", f"names the claim itself ({ref})")
+                    elif ref not in known:
+                        report.at(table, i, column, "unknown-reference",
+                                  f"{ref} is not a claim id in facts, events or relations")  # fmt: skip
+                    elif column == "supersedes":
+                        superseded_by[ref] = own
+        assessment = table.column("assessment")
+        explained = pc.is_in(assessment, value_set=pa.array(["corroborated", "disputed", "superseded", "retracted"]))
+        for i in where(pc.and_(explained, pc.invert(filled(table.column("assessment_note"))))):
+            report.at(table, i, "assessment_note", "note-missing", f"empty, but the claim is {assessment[i].as_py()}",
+                      "say in one or two sentences why, naming the rows")  # fmt: skip
+        weighed = pc.is_in(assessment, value_set=pa.array(["corroborated", "disputed"]))
+        for i in where(pc.and_(weighed, pc.invert(filled(table.column("evidence_ids"))))):
+            report.at(table, i, "evidence_ids", "evidence-missing", f"empty, but the claim is {assessment[i].as_py()}",
+                      "name the claims the assessment rests on")  # fmt: skip
+        if name == "facts":
+            derived = pc.equal(table.column("derivation"), "derived")
+            named = filled(table.column("derived_from"))
+            for i in where(pc.and_(derived, pc.invert(named))):
+                report.at(table, i, "derived_from", "derived-from-missing", "empty, but the fact is derived",
+                          "name the rows it was computed from")  # fmt: skip
+            for i in where(pc.and_(pc.invert(derived), named)):
+                report.at(table, i, "derivation", "derivation-stated", "stated, but derived_from names rows",
+                          "set derivation to derived")  # fmt: skip
+    successors = pa.array(sorted(superseded_by), pa.string())
+    for _name, key, table in claim_tables(package):
+        superseded = pc.equal(table.column("assessment"), "superseded")
+        named = pc.is_in(table.column(key), value_set=successors)
+        for i in where(pc.and_(superseded, pc.invert(named))):
+            report.at(table, i, "assessment", "superseded-without-successor",
+                      "superseded, but no claim names it in supersedes",
+                      "add the newer claim with supersedes set to this id")  # fmt: skip
+        for i in where(pc.and_(named, pc.invert(superseded))):
+            own = table.column(key)[i].as_py()
+            report.at(table, i, "assessment", "successor-not-superseded",
+                      f"{table.column('assessment')[i].as_py()}, but {superseded_by[own]} supersedes it",
+                      "mark it superseded")  # fmt: skip
 
 
-def _unused(package, report) -> None:
+def _distinct(table: Table, column: str) -> set[str]:
+    return set(pc.unique(table.column(column)).to_pylist()) if table.has(column) else set()
+
+
+def _unused(package: Package, report: Report) -> None:
     used: dict[str, set[str]] = {name: set() for name in ("entities", "products", "metrics", "units", "sources")}
-    for table, _key, row in claims(package):
-        used["sources"].add(row.get("source_id"))
-        used["entities"].update(
-            row.get(c) for c in ("entity_id", "counterparty_id", "origin_id", "subject_id", "object_id", "market_id")
-        )
-        used["products"].add(row.get("product_id"))
-        if table == "facts":
-            used["metrics"].add(row.get("metric_id"))
-            used["units"].add(row.get("unit_id"))
-    for row in package.rows("products"):
-        if row.get("product_id") in used["products"]:
-            used["entities"].add(row.get("entity_id"))
-    parents = {row.get("entity_id"): row.get("parent_id") for row in package.rows("entities")}
+    for name, _key, table in claim_tables(package):
+        used["sources"] |= _distinct(table, "source_id")
+        for column in ("entity_id", "counterparty_id", "origin_id", "subject_id", "object_id", "market_id"):
+            used["entities"] |= _distinct(table, column)
+        used["products"] |= _distinct(table, "product_id")
+        if name == "facts":
+            used["metrics"] |= _distinct(table, "metric_id")
+            used["units"] |= _distinct(table, "unit_id")
+    products = package.table("products")
+    for product, entity in zip(products.values("product_id"), products.values("entity_id"), strict=True):
+        if product in used["products"]:
+            used["entities"].add(entity)
+    entities = package.table("entities")
+    parents = dict(zip(entities.values("entity_id"), entities.values("parent_id"), strict=True))
     for entity in list(used["entities"]):
         seen = set()
         while entity and entity not in seen:
@@ -318,24 +309,14 @@ def _unused(package, report) -> None:
             entity = parents.get(entity)
             if entity:
                 used["entities"].add(entity)
-    keys = {
-        "entities": "entity_id",
-        "products": "product_id",
-        "metrics": "metric_id",
-        "units": "unit_id",
-        "sources": "source_id",
-    }
-    for table, key in keys.items():
-        for row in package.rows(table):
-            if row.get(key) not in used[table]:
-                report(
-                    table,
-                    row,
-                    key,
-                    f"{row.get(key)} is used by no claim",
-                    "remove the row, or add the claims that use it",
-                    code="unused-row",
-                )
+    keys = {"entities": "entity_id", "products": "product_id", "metrics": "metric_id", "units": "unit_id",
+            "sources": "source_id"}  # fmt: skip
+    for name, key in keys.items():
+        table = package.table(name)
+        for i, value in enumerate(table.values(key)):
+            if value not in used[name]:
+                report.at(table, i, key, "unused-row", f"{value} is used by no claim",
+                          "remove the row, or add the claims that use it")  # fmt: skip
 
 
 __all__ = ["CLAIM_TABLES", "check"]

@@ -15,8 +15,10 @@ import math
 
 from ..numbers import FigureReading, format_number, read_figure
 from ..problems import Problem
-from ..raw import RawPackage, Row
-from ._claims import to_float
+from ..reader import Package
+from ._columns import Finding, Report, per_distinct, to_float
+
+COLUMNS = ("figure", "value", "value_max", "qualifier", "unit_id", "metric_id", "derivation", "assessment")
 
 
 def _same(a: float | None, b: float | None) -> bool:
@@ -52,82 +54,74 @@ def _unit_problem(reading: FigureReading, unit_id: str, kind: str) -> str | None
     return None
 
 
-def check(package: RawPackage) -> list[Problem]:
-    problems: list[Problem] = []
-    file = package.path_of("facts")
-    kinds = {row.get("unit_id"): row.get("kind") for row in package.rows("units")}
-    losses = {row.get("metric_id") for row in package.rows("metrics") if row.get("measures_loss") == "true"}
+def check(package: Package) -> list[Problem]:
+    facts = package.table("facts")
+    units, metrics = package.table("units"), package.table("metrics")
+    kinds = dict(zip(units.values("unit_id"), units.values("kind"), strict=True))
+    losses = {
+        m
+        for m, loss in zip(metrics.values("metric_id"), metrics.values("measures_loss"), strict=True)
+        if loss == "true"
+    }
 
-    def report(row: Row, column: str, code: str, message: str, hint: str) -> None:
-        problems.append(Problem(file, row.line, column, message, hint, "figures", code))
+    def rule(figure: str, value: str, value_max: str, qualifier: str, unit_id: str, metric_id: str,
+             derivation: str, assessment: str) -> Finding | None:  # fmt: skip
+        return _finding(figure, to_float(value), to_float(value_max), qualifier, unit_id, kinds.get(unit_id, ""),
+                        metric_id in losses, derivation, assessment)  # fmt: skip
 
-    for row in package.rows("facts"):
-        figure = row.get("figure")
-        value = to_float(row.get("value"))
-        if row.get("derivation") == "derived" or not figure or value is None:
-            continue
-        if row.get("assessment") in ("superseded", "retracted"):
-            continue  # a corrected claim stays as it was recorded; its successor is the one checked
-        reading = read_figure(figure)
-        if reading is None:
-            continue  # the provenance check reports a figure without a number
-        if reading.numbers > 1:
-            report(
-                row,
-                "figure",
-                "figure-several-numbers",
-                f"{figure!r} holds {reading.numbers} numbers",
-                "keep one number (or one range, or one list item with its lead words) in the figure",
-            )
-            continue
-        value_max = to_float(row.get("value_max"))
-        want, want_max = _expected(reading, row.get("metric_id") in losses)
-        if not _same(abs(want), abs(value)):
-            report(
-                row,
-                "value",
-                "figure-mismatch",
-                f"{format_number(value)} does not match the figure {figure!r} ({format_number(want)})",
-                "store the number in base units as the figure prints it (171億 is 1.71e10)",
-            )
-            continue
-        max_sign_differs = want_max is not None and value_max is not None and (want_max < 0) != (value_max < 0)
-        if (want < 0) != (value < 0) or max_sign_differs:
-            said = "a loss or decline" if reading.negative else "no loss, decline or minus sign"
-            report(
-                row,
-                "value",
-                "figure-sign",
-                f"{format_number(value)} has the wrong sign: the figure {figure!r} prints {said}",
-                "store the sign the figure's words give (a metric defined as a loss stores a positive number)",
-            )
-            continue
-        if not _same(want_max, value_max):
-            report(
-                row,
-                "value_max",
-                "figure-mismatch-max",
-                f"{format_number(value_max)} does not match the upper end of {figure!r} ({format_number(want_max)})",
-                "store the range's upper end, or leave value_max empty for a single number",
-            )
-            continue
-        if reading.qualifier != row.get("qualifier"):
-            report(
-                row,
-                "qualifier",
-                "figure-qualifier",
-                f"{row.get('qualifier')} does not match the figure {figure!r} ({reading.qualifier})",
-                "set the qualifier its words give (約 approx, 超過 lower_bound, 不到 upper_bound, a range)",
-            )
-            continue
-        unit_id = row.get("unit_id")
-        mismatch = _unit_problem(reading, unit_id, kinds.get(unit_id, ""))
-        if mismatch:
-            report(
-                row,
-                "unit_id",
-                "figure-unit",
-                mismatch,
-                "set the unit the figure's currency or counting word gives (美元 USD, 港元 HKD, 元 CNY, 張 cards)",
-            )
-    return problems
+    report = Report("figures")
+    report.each(facts, per_distinct(facts, COLUMNS, rule))
+    return report.problems
+
+
+def _finding(
+    figure: str, value: float | None, value_max: float | None, qualifier: str, unit_id: str, kind: str,
+    loss_metric: bool, derivation: str, assessment: str,
+) -> Finding | None:  # fmt: skip
+    """What is wrong between one fact's figure and its cells, or None."""
+    if derivation == "derived" or not figure or value is None:
+        return None
+    if assessment in ("superseded", "retracted"):
+        return None  # a corrected claim stays as it was recorded; its successor is the one checked
+    reading = read_figure(figure)
+    if reading is None:
+        return None  # the provenance check reports a figure without a number
+    if reading.numbers > 1:
+        return (
+            "figure", "figure-several-numbers", f"{figure!r} holds {reading.numbers} numbers",
+            "keep one number (or one range, or one list item with its lead words) in the figure",
+        )  # fmt: skip
+    want, want_max = _expected(reading, loss_metric)
+    if not _same(abs(want), abs(value)):
+        return (
+            "value", "figure-mismatch",
+            f"{format_number(value)} does not match the figure {figure!r} ({format_number(want)})",
+            "store the number in base units as the figure prints it (171億 is 1.71e10)",
+        )  # fmt: skip
+    max_sign_differs = want_max is not None and value_max is not None and (want_max < 0) != (value_max < 0)
+    if (want < 0) != (value < 0) or max_sign_differs:
+        said = "a loss or decline" if reading.negative else "no loss, decline or minus sign"
+        return (
+            "value", "figure-sign",
+            f"{format_number(value)} has the wrong sign: the figure {figure!r} prints {said}",
+            "store the sign the figure's words give (a metric defined as a loss stores a positive number)",
+        )  # fmt: skip
+    if not _same(want_max, value_max):
+        return (
+            "value_max", "figure-mismatch-max",
+            f"{format_number(value_max)} does not match the upper end of {figure!r} ({format_number(want_max)})",
+            "store the range's upper end, or leave value_max empty for a single number",
+        )  # fmt: skip
+    if reading.qualifier != qualifier:
+        return (
+            "qualifier", "figure-qualifier",
+            f"{qualifier} does not match the figure {figure!r} ({reading.qualifier})",
+            "set the qualifier its words give (約 approx, 超過 lower_bound, 不到 upper_bound, a range)",
+        )  # fmt: skip
+    mismatch = _unit_problem(reading, unit_id, kind)
+    if mismatch:
+        return (
+            "unit_id", "figure-unit", mismatch,
+            "set the unit the figure's currency or counting word gives (美元 USD, 港元 HKD, 元 CNY, 張 cards)",
+        )  # fmt: skip
+    return None

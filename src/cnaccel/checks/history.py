@@ -15,11 +15,12 @@ import json
 import subprocess
 from pathlib import Path
 
-from ..diff import DiffError, Version, load_version
+import pyarrow.compute as pc
+
 from ..paths import DESCRIPTOR
-from ..problems import Problem
-from ..raw import RawPackage
-from ._claims import CLAIM_TABLES
+from ..problems import Problem, UnusableInput
+from ..reader import Package, open_package
+from ._columns import CLAIM_TABLES, Report, where
 
 PROTECTED = {
     "facts": ("value", "value_max", "figure", "period", "source_id"),
@@ -72,69 +73,62 @@ def last_release(root: Path) -> str | None:
     return parent.strip() if parent else None
 
 
-def baseline(root: Path, against: str | None = None) -> Version | None:
+def baseline(root: Path | None, against: str | None = None) -> Package | None:
     """The last released version of the package at ``root`` (or ``against``: a git ref, release
     zip or folder), or None when there is none to compare with."""
-    spec = against or last_release(root)
+    spec = against or (last_release(root) if root is not None else None)
     if spec is None:
         return None
     try:
-        return load_version(spec, repo=root)
-    except DiffError:
+        return open_package(spec, repo=root or Path.cwd(), strict=False).read_all()
+    except UnusableInput:
         return None
 
 
-def check(package: RawPackage, against: str | None = None) -> list[Problem]:
+def check(package: Package, against: str | None = None) -> list[Problem]:
     old = baseline(package.root, against)
     if old is None:
         return []
-    problems: list[Problem] = []
-    old_major = str(old.version).split(".")[0]
-    new_major = str(package.descriptor.get("version", "")).split(".")[0]
-    for table, key in CLAIM_TABLES.items():
-        file = package.path_of(table)
-        rows = {row.get(key): row for row in package.rows(table)}
-        before = old.rows(table)
-        old_columns = list(next(iter(before.values()), {}).keys()) if before else []
-        new_columns = [f["name"] for f in package.fields(table)]
-        if old_columns and old_columns != new_columns and old_major == new_major:
-            problems.append(
+    report = Report("history")
+    old_major, new_major = old.version.split(".")[0], package.version.split(".")[0]
+    for table_name, key in CLAIM_TABLES.items():
+        table = package.table(table_name)
+        before = old.table(table_name)
+        new_columns = [f["name"] for f in package.fields(table_name)]
+        if before.header and before.header != new_columns and old_major == new_major:
+            report.problems.append(
                 Problem(
-                    file,
-                    1,
-                    None,
-                    f"columns changed since release {old.version} without a new major version",
-                    "a changed column is a major version: raise the first number of the version",
-                    "history",
+                    table.path, 1, None, f"columns changed since release {old.version} without a new major version",
+                    "a changed column is a major version: raise the first number of the version", "history",
                     "history-columns-changed",
                 )
-            )
-        for claim_id, then in before.items():
-            now = rows.get(claim_id)
-            if now is None:
-                problems.append(
-                    Problem(
-                        file,
-                        None,
-                        key,
-                        f"{claim_id} of release {old.version} is gone",
-                        "a claim is never deleted: restore it, and mark it superseded or retracted",
-                        "history",
-                        "history-claim-removed",
-                    )
+            )  # fmt: skip
+        if not len(before) or not before.has(key):
+            continue
+        released = before.column(key)
+        present = pc.is_in(released, value_set=table.column(key))
+        for i in where(pc.invert(present)):
+            report.problems.append(
+                Problem(
+                    table.path, None, key, f"{released[i].as_py()} of release {old.version} is gone",
+                    "a claim is never deleted: restore it, and mark it superseded or retracted", "history",
+                    "history-claim-removed",
                 )
-                continue
-            for column in PROTECTED[table]:
-                if column in then and then.get(column, "") != now.get(column):
-                    problems.append(
-                        Problem(
-                            file,
-                            now.line,
-                            column,
-                            f"changed since release {old.version} ({then.get(column)!r} → {now.get(column)!r})",
-                            "keep the released claim as it was and add a new row that supersedes it",
-                            "history",
-                            "history-claim-changed",
-                        )
-                    )
-    return problems
+            )  # fmt: skip
+        now_at = {table.column(key)[i].as_py(): i for i in where(pc.is_in(table.column(key), value_set=released))}
+        columns = [c for c in PROTECTED[table_name] if before.has(c)]
+        for i in where(present):
+            claim_id = released[i].as_py()
+            j = now_at[claim_id]
+            for column in columns:
+                then, now = before.column(column)[i].as_py(), table.column(column)[j].as_py()
+                if then != now:
+                    report.at(
+                        table, j, column, "history-claim-changed",
+                        f"changed since release {old.version} ({then!r} → {now!r})",
+                        "keep the released claim as it was and add a new row that supersedes it",
+                    )  # fmt: skip
+    return report.problems
+
+
+__all__ = ["PROTECTED", "RELEASED", "baseline", "check", "last_release"]

@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pyarrow.compute as pc
+
 from ..problems import Problem
-from ..raw import RawPackage
+from ..reader import Package
+from ._columns import Report, where
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A printed +45.21% or -5.30亿元 is a figure, not a formula: a sign followed by a number.
@@ -27,6 +30,11 @@ INVISIBLE = {
     *(chr(c) for c in range(0x202A, 0x202F)),
     *(chr(c) for c in range(0x2066, 0x206A)),
 }
+# Cells that may break a rule: a first look on whole columns (RE2), confirmed by cell_code.
+SUSPECT = (
+    r"^[\s\pZ=+\-@]|[\s\pZ]$|[\x00-\x1f\x7f-\x9f\x{200b}-\x{200f}\x{2060}\x{feff}"
+    r"\x{202a}-\x{202e}\x{2066}-\x{2069}]"
+)
 
 
 def cell_problem(text: str) -> str | None:
@@ -51,18 +59,20 @@ def cell_code(text: str) -> tuple[str, str] | None:
     return None
 
 
-def check(package: RawPackage) -> list[Problem]:
-    problems: list[Problem] = []
-    for res in package.descriptor["resources"]:
-        name = res.get("name")
-        text_fields = [f["name"] for f in res["schema"]["fields"] if f.get("type", "string") == "string"]
-        for row in package.rows(name):
-            for column in text_fields:
-                text = row.get(column)
-                if text:
-                    found = cell_code(text)
-                    if found:
-                        problems.append(
-                            Problem(res["path"], row.line, column, f"text {found[1]}", "", "hygiene", found[0])
-                        )
-    return problems
+def check(package: Package) -> list[Problem]:
+    report = Report("hygiene")
+    for res in package.resources():
+        table = package.table(res["name"])
+        for f in res["schema"]["fields"]:
+            if f.get("type", "string") != "string" or not table.has(f["name"]):
+                continue
+            column = table.column(f["name"])
+            suspect = pc.or_(
+                pc.match_substring_regex(column, SUSPECT),
+                pc.not_equal(pc.utf8_normalize(column, form="NFC"), column),
+            )
+            for i in where(suspect):
+                found = cell_code(column[i].as_py())
+                if found:
+                    report.at(table, i, f["name"], found[0], f"text {found[1]}")
+    return report.problems
