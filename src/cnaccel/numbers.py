@@ -21,8 +21,8 @@ import itertools
 import math
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 __all__ = ["Figure", "FigureReading", "format_number", "read_figure", "read_figures"]
 
