@@ -184,7 +184,8 @@ def _read_fast(name: str, rel: str, data: bytes) -> Table | None:
 
     if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
         return None
-    first = data.split(b"\n", 1)[0].decode("utf-8", "replace")
+    end = data.find(b"\n")
+    first = (data if end < 0 else data[:end]).decode("utf-8", "replace")
     header = next(csv.reader([first]), [])
     if not header or len(set(header)) != len(header):
         return None
@@ -216,7 +217,7 @@ def _read_fast(name: str, rel: str, data: bytes) -> Table | None:
 
 def read_table(name: str, rel: str, data: bytes, expected: list[str] | None = None) -> Table:
     """A CSV table from its bytes; with ``expected`` its header must list those columns in order."""
-    table = _read_fast(name, rel, data) if data.strip() else None
+    table = _read_fast(name, rel, data) if data[:4096].strip() else None
     if table is None:
         return _read_slow(name, rel, data, expected)
     if expected is not None and (problem := _header_problem(rel, table.header, expected)):

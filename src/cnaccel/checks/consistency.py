@@ -196,22 +196,23 @@ def _shares(package: Package, report: Report) -> None:
             pc.is_in(facts.column("qualifier"), value_set=pa.array(["exact", "approx", "lower_bound", "range"])),
         ),
     )
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    for i in where(shares):
-        row = facts.row(i)
+    groups: dict[tuple, list[tuple[int, dict]]] = defaultdict(list)
+    picked = where(shares)
+    columns = ("entity_id", "source_id", "market_id", "basis", "period", "value", "fact_id")
+    cells = facts.data.select(list(columns)).take(pa.array(picked, pa.int64())).to_pylist() if picked else []
+    for i, row in zip(picked, cells, strict=True):
         grouped = kinds.get(row["entity_id"]) == "vendor_group"
-        groups[(row["source_id"], row["market_id"], row["basis"], row["period"], grouped)].append(i)
+        groups[(row["source_id"], row["market_id"], row["basis"], row["period"], grouped)].append((i, row))
     for rows in groups.values():
         # Two rows of one entity are two readings of one share, not two shares.
         by_entity: dict[str, float] = {}
-        for i in rows:
-            entity, value = facts.column("entity_id")[i].as_py(), to_float(facts.column("value")[i].as_py()) or 0.0
-            by_entity[entity] = max(value, by_entity.get(entity, 0.0))
+        for _i, row in rows:
+            by_entity[row["entity_id"]] = max(to_float(row["value"]) or 0.0, by_entity.get(row["entity_id"], 0.0))
         total = sum(by_entity.values())
         if total > 100 + SHARE_TOLERANCE:
-            ids = ", ".join(facts.column("fact_id")[i].as_py() for i in rows)
+            ids = ", ".join(row["fact_id"] for _i, row in rows)
             report.at(
-                facts, rows[-1], "value", "shares-over-100",
+                facts, rows[-1][0], "value", "shares-over-100",
                 f"market shares with the same source, market, basis and period sum to {format_number(total)} "
                 f"percent ({ids})",
                 "shares of one market cut one way add up to at most 100: check the values, the market_id and the basis",
@@ -223,32 +224,26 @@ def _all_ids(package: Package) -> pa.Array:
 
 
 def _references(package: Package, report: Report) -> None:
-    ids = _all_ids(package)
-    superseded_by: dict[str, str] = {}
+    named: list[tuple[str, Table, int, str, str, list[str]]] = []
     for name, key, table in claim_tables(package):
         columns = ("evidence_ids", "derived_from", "supersedes") if name == "facts" else ("evidence_ids", "supersedes")
         for column in columns:
             cells = table.column(column)
-            named = [(i, table.column(key)[i].as_py(), split_ids(cells[i].as_py())) for i in where(filled(cells))]
-            refs = [ref for _i, _own, found in named for ref in found]
-            known = (
-                set(
-                    pc.filter(
-                        pa.array(refs, pa.string()), pc.is_in(pa.array(refs, pa.string()), value_set=ids)
-                    ).to_pylist()
-                )
-                if refs
-                else set()
-            )
-            for i, own, found in named:
-                for ref in found:
-                    if ref == own:
-                        report.at(table, i, column, "self-reference", f"names the claim itself ({ref})")
-                    elif ref not in known:
-                        report.at(table, i, column, "unknown-reference",
-                                  f"{ref} is not a claim id in facts, events or relations")  # fmt: skip
-                    elif column == "supersedes":
-                        superseded_by[ref] = own
+            for i in where(filled(cells)):
+                named.append((name, table, i, column, table.column(key)[i].as_py(), split_ids(cells[i].as_py())))
+    refs = pa.array(sorted({ref for *_rest, found in named for ref in found}), pa.string())
+    known = set(pc.filter(refs, pc.is_in(refs, value_set=_all_ids(package))).to_pylist()) if len(refs) else set()
+    superseded_by: dict[str, str] = {}
+    for _name, table, i, column, own, found in named:
+        for ref in found:
+            if ref == own:
+                report.at(table, i, column, "self-reference", f"names the claim itself ({ref})")
+            elif ref not in known:
+                message = f"{ref} is not a claim id in facts, events or relations"
+                report.at(table, i, column, "unknown-reference", message)
+            elif column == "supersedes":
+                superseded_by[ref] = own
+    for name, _key, table in claim_tables(package):
         assessment = table.column("assessment")
         explained = pc.is_in(assessment, value_set=pa.array(["corroborated", "disputed", "superseded", "retracted"]))
         for i in where(pc.and_(explained, pc.invert(filled(table.column("assessment_note"))))):

@@ -67,11 +67,15 @@ def check(package: Package) -> list[Problem]:
             if f.get("type", "string") != "string" or not table.has(f["name"]):
                 continue
             column = table.column(f["name"])
+            distinct = pc.unique(column)
             suspect = pc.or_(
-                pc.match_substring_regex(column, SUSPECT),
-                pc.not_equal(pc.utf8_normalize(column, form="NFC"), column),
+                pc.match_substring_regex(distinct, SUSPECT),
+                pc.not_equal(pc.utf8_normalize(distinct, form="NFC"), distinct),
             )
-            for i in where(suspect):
+            flagged = pc.filter(distinct, suspect)
+            if not len(flagged):
+                continue
+            for i in where(pc.is_in(column, value_set=flagged)):
                 found = cell_code(column[i].as_py())
                 if found:
                     report.at(table, i, f["name"], found[0], f"text {found[1]}")
