@@ -288,7 +288,10 @@ class Package:
             if data is not None:
                 expected = [f.get("name") for f in res.get("schema", {}).get("fields", [])] if self.strict else None
                 return read_table(name, candidate, data, expected)
-        raise UnusableInput(f"{rel}: file not found (resource {name!r} in {DESCRIPTOR} of {self.label})")
+        if self.strict:
+            raise UnusableInput(f"{rel}: file not found (resource {name!r} in {DESCRIPTOR} of {self.label})")
+        tried = ", ".join(dict.fromkeys(c for c in candidates if isinstance(c, str) and _safe(c)))
+        raise UnusableInput(f"table {name!r} not found in {self.label} (tried {tried})")
 
     def rows(self, name: str) -> list[dict[str, str]]:
         """Every row of a table as a dict of strings: for the small tables and the documents."""
@@ -390,7 +393,7 @@ def open_git(spec: str, repo: str | Path | None = None, *, strict: bool = True) 
     """The package at git ref ``spec`` in the repository around ``repo`` (no checkout); the package
     sits at the top of the repository, or in the folder ``repo`` names inside it."""
     if not spec or spec.startswith("-") or spec != spec.strip():
-        raise UnusableInput(f"{spec!r}: not a valid git ref name")
+        raise UnusableInput(f"{spec!r}: not a valid ref name")
     where = Path(repo) if repo is not None else Path.cwd()
     if not where.is_dir():
         raise UnusableInput(f"{where}: the repository folder does not exist")
