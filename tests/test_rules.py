@@ -1,14 +1,13 @@
 """Every registered rule, broken once: the validator reports its code at the file, row and column.
 
 ``BREAKS`` maps each code of :data:`cnaccel.checks.registry.RULES` to a function that breaks the
-rule on a copy of the package and returns where the problem must be reported. A rule in the
-registry without an entry here fails ``test_every_rule_has_a_break``.
+rule on a package of a few rows held in memory (``mini``: the first claims of the seed article and
+what they use) and returns where the problem must be reported. A rule in the registry without an
+entry here fails ``test_every_rule_has_a_break``.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
 from collections.abc import Callable
 
 import pytest
@@ -26,17 +25,16 @@ def fact(pkg, key: str, column: str, value: str) -> Where:
 
 
 def _archive_edit(pkg, old: str, new: str) -> None:
-    path = pkg.root / "archive" / f"{SEED}.txt"
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    pkg.texts[SEED] = pkg.texts[SEED].decode("utf-8").replace(old, new, 1).encode("utf-8")
 
 
 def _unreadable(pkg) -> Where:
-    (pkg.root / "archive" / f"{SEED}.txt").write_bytes(b"\xff\xfe\x00broken")
+    pkg.texts[SEED] = b"\xff\xfe\x00broken"
     return f"archive/{SEED}.txt", None, None
 
 
 def _text_changed(pkg) -> Where:
-    (pkg.root / "archive" / f"{SEED}.txt").open("a", encoding="utf-8").write("\nappended")
+    pkg.texts[SEED] += b"\nappended"
     return SOURCES, pkg.line_of("sources", SEED), "text_sha256"
 
 
@@ -86,10 +84,7 @@ def _unused(pkg) -> Where:
 
 
 def _descriptor(pkg) -> Where:
-    path = pkg.root / "datapackage.json"
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    descriptor["resources"][3]["schema"]["fields"][0]["type"] = "no-such-type"
-    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    pkg.descriptor["resources"][3]["schema"]["fields"][0]["type"] = "no-such-type"
     return "datapackage.json", None, None
 
 
@@ -104,14 +99,19 @@ def _removed(pkg) -> Where:
 
 
 def _columns(pkg) -> Where:
-    path = pkg.root / "datapackage.json"
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    facts = next(r for r in descriptor["resources"] if r["name"] == "facts")
+    facts = next(r for r in pkg.descriptor["resources"] if r["name"] == "facts")
     facts["schema"]["fields"].append({"name": "remark", "type": "string", "description": "A new column."})
-    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
     header, rows = pkg.rows("facts")
-    pkg.write("facts", [*header, "remark"], rows)
+    pkg.write("facts", header, rows)
     return FACTS, 1, None
+
+
+def _weighed(pkg, key: str, assessment: str, column: str) -> Where:
+    """A claim weighed against others (corroborated or disputed) that loses its note or evidence."""
+    pkg.edit("facts", key, "assessment", assessment)
+    pkg.edit("facts", key, "evidence_ids", "F0003")
+    pkg.edit("facts", key, "assessment_note", "Weighed against F0003.")
+    return fact(pkg, key, column, "")
 
 
 BREAKS: dict[str, Callable[..., Where]] = {
@@ -157,8 +157,8 @@ BREAKS: dict[str, Callable[..., Where]] = {
     "shares-over-100": _share_sum,
     "self-reference": lambda pkg: fact(pkg, "F0001", "evidence_ids", "F0001"),
     "unknown-reference": lambda pkg: fact(pkg, "F0001", "evidence_ids", "F9999"),
-    "note-missing": lambda pkg: fact(pkg, "F0004", "assessment_note", ""),
-    "evidence-missing": lambda pkg: fact(pkg, "F0004", "evidence_ids", ""),
+    "note-missing": lambda pkg: _weighed(pkg, "F0004", "disputed", "assessment_note"),
+    "evidence-missing": lambda pkg: _weighed(pkg, "F0004", "corroborated", "evidence_ids"),
     "derived-from-missing": lambda pkg: (*fact(pkg, "F0007", "derivation", "derived")[:2], "derived_from"),
     "derivation-stated": lambda pkg: (*fact(pkg, "F0001", "derived_from", "F1060")[:2], "derivation"),
     "superseded-without-successor": _superseded_alone,
@@ -178,14 +178,17 @@ def test_every_rule_has_a_break():
 
 
 @pytest.mark.parametrize("code", sorted(RULES))
-def test_breaking_a_rule_reports_its_code_where_it_was_broken(pkg, code, tmp_path):
-    released = tmp_path / "released"
-    shutil.copytree(pkg.root / "data", released / "data")
-    shutil.copy(pkg.root / "datapackage.json", released / "datapackage.json")
-    where = BREAKS[code](pkg)
-    problems, _ = validate(pkg.root, families=[RULES[code].family], against=str(released))
+def test_breaking_a_rule_reports_its_code_where_it_was_broken(mini, code, tmp_path):
+    released = mini.save(tmp_path / "released")
+    where = BREAKS[code](mini)
+    problems, _ = validate(mini.package(), families=[RULES[code].family], against=str(released))
     found = [(p.file, p.row, p.column) for p in problems if p.code == code]
     assert where in found, (code, where, [str(p) for p in problems][:5])
+
+
+def test_the_few_rows_are_valid_before_they_are_broken(mini, tmp_path):
+    problems, coverage = validate(mini.package(), against=str(mini.save(tmp_path / "released")))
+    assert problems == [] and coverage.claims_checked == coverage.claims >= 15
 
 
 def test_the_real_data_reports_only_registered_codes(pkg):
