@@ -78,12 +78,32 @@ def timed(command: list[str]) -> tuple[float, float, int]:
     return seconds, peak, done.returncode
 
 
+LOAD = """
+import sys, tempfile, time
+import cnaccel, pyarrow.parquet as pq
+from cnaccel import typed
+root = sys.argv[1]
+path = tempfile.mktemp(suffix=".parquet")
+pq.write_table(typed.read_arrow("facts", root), path)
+def best(f):
+    times = []
+    for _ in range(5):
+        t = time.perf_counter(); f(); times.append(time.perf_counter() - t)
+    return min(times)
+first = time.perf_counter(); cnaccel.load("facts", source=root); first = time.perf_counter() - first
+print(best(lambda: cnaccel.load("facts", source=root)), best(lambda: pq.read_table(path).to_pandas()), first)
+"""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     args = parser.parse_args()
     cli = Path(sys.executable).with_name("cnaccel")
-    print(f"{'facts':>9}  {'validate':>10}  {'peak MB':>8}  {'pyarrow read':>12}  {'ratio':>7}")
+    print(
+        f"{'facts':>9}  {'validate':>10}  {'peak MB':>8}  {'pyarrow read':>12}  {'ratio':>7}"
+        f"  {'load':>8}  {'parquet':>8}  {'ratio':>6}  {'first load':>10}"
+    )
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             root = grow(Path(tmp) / "pkg", size)
@@ -95,7 +115,12 @@ def main() -> int:
             bare = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout)
             seconds, peak, status = timed([str(cli), "validate", "--source", str(root)])
             ratio = seconds / bare
-            print(f"{size:>9}  {seconds:>9.1f}s  {peak:>8.0f}  {bare:>11.2f}s  {ratio:>6.0f}x  (exit {status})")
+            done = subprocess.run([sys.executable, "-c", LOAD, str(root)], capture_output=True, text=True)
+            load, parquet, first = (float(x) for x in done.stdout.split())
+            print(
+                f"{size:>9}  {seconds:>9.1f}s  {peak:>8.0f}  {bare:>11.2f}s  {ratio:>6.1f}x"
+                f"  {load:>7.3f}s  {parquet:>7.3f}s  {load / parquet:>5.2f}x  {first:>9.2f}s  (exit {status})"
+            )
     return 0
 
 

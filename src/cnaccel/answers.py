@@ -58,6 +58,7 @@ def estimates(
     root = source if source is not None else root
     from .api import _find_metric, find_entity
 
+    _texts("estimates", entity=entity, metric=metric, market=market, period=period)
     frame = estimates_frame(root)
     if entity is not None:
         frame = frame[frame["entity_id"] == find_entity(entity, root=root)]
@@ -70,6 +71,13 @@ def estimates(
     if period is not None:
         frame = frame[frame["period"].fillna("").str.startswith(str(period))]
     return _described(frame.reset_index(drop=True))
+
+
+def _texts(function: str, **arguments: object) -> None:
+    """TypeError, in one line, for an argument that should be text (or left out) and is not."""
+    for name, value in arguments.items():
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{function}: {name} must be text or None, not {type(value).__name__} ({value!r})")
 
 
 def _period_order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -129,6 +137,9 @@ def series(
     root = source if source is not None else root
     import pandas as pd
 
+    _texts("series", metric=metric, market=market, basis=basis, currency=currency)
+    if entities is not None and (isinstance(entities, str) or not all(isinstance(e, str) for e in entities)):
+        raise TypeError("series: entities must be a list of names or ids, such as ['cambricon', 'hygon']")
     frame = estimates(metric=metric, market=market, root=root)
     if basis is not None:
         _check_known("basis", basis, sorted(set(frame["basis"].dropna().astype(str))) or ["(none)"])

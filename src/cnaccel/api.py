@@ -19,7 +19,7 @@ from .typed import read_frame
 if TYPE_CHECKING:
     import pandas as pd
 
-CLAIM_TABLES = {"facts": "fact_id", "events": "event_id", "relations": "relation_id"}
+CLAIM_TABLES = schema.CLAIM_TABLES
 NAME_COLUMNS = ("entity_id", "name_en", "name_zh_hans", "name_zh_hant")
 
 

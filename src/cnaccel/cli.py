@@ -30,10 +30,10 @@ def _root(args: argparse.Namespace):
 
 def _package_folder(args: argparse.Namespace, command: str):
     """The package to validate or build: a package folder, never a release bundle."""
-    import json
+    from .reader import DESCRIPTOR, parse_descriptor
 
     root = _root(args)
-    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = parse_descriptor((root / DESCRIPTOR).read_bytes())
     if any(res.get("format") == "parquet" for res in descriptor.get("resources", []) if isinstance(res, dict)):
         raise UsageError(
             f"{root} is a release bundle: {command} works on a package folder (a clone of the repository); "
@@ -436,16 +436,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(exc: BaseException) -> str:
+    """The error's message on one line (a library's message may span several)."""
+    return " ".join(str(exc).split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except (UnusableInput, UsageError, FileNotFoundError, ValueError) as exc:
-        print(f"cnaccel {args.command}: {exc}", file=sys.stderr)
+        print(f"cnaccel {args.command}: {_one_line(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE
     except LookupError as exc:  # UnknownNameError: an entity, table, metric or claim that is not there
-        print(f"cnaccel {args.command}: {exc}", file=sys.stderr)
+        print(f"cnaccel {args.command}: {_one_line(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE
     except BrokenPipeError:  # pragma: no cover - output piped to head
         return EXIT_OK

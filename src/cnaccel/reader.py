@@ -59,6 +59,20 @@ def parse_descriptor(data: bytes | None, where: str = DESCRIPTOR) -> dict:
         raise UnusableInput(f"{DESCRIPTOR}: not valid UTF-8 JSON ({exc}); fix the file") from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise UnusableInput(f"{DESCRIPTOR}: has no list of resources; fix the file")
+    for number, res in enumerate(descriptor["resources"], 1):
+        schema = res.get("schema") if isinstance(res, dict) else None
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        if (
+            not isinstance(res, dict)
+            or not isinstance(res.get("name"), str)
+            or not isinstance(res.get("path"), str)
+            or not isinstance(fields, list)
+            or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields)
+        ):
+            raise UnusableInput(
+                f"{DESCRIPTOR}: resource {number} needs a name, a path and a schema whose fields each have a name; "
+                "fix the file"
+            )
     return descriptor
 
 

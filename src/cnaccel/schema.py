@@ -13,6 +13,9 @@ from typing import Any
 
 from .paths import DESCRIPTOR, find_root
 
+CLAIM_TABLES = {"facts": "fact_id", "events": "event_id", "relations": "relation_id"}
+"""The tables whose rows are claims of a source, with their id columns: named here once."""
+
 
 def file_stamp(path: Path) -> tuple[str, int, int]:
     """What identifies a file's current content for a cache: its path, mtime and size."""
@@ -22,7 +25,9 @@ def file_stamp(path: Path) -> tuple[str, int, int]:
 
 @lru_cache(maxsize=8)
 def _read(stamp: tuple[str, int, int]) -> dict:
-    return json.loads(Path(stamp[0]).read_text(encoding="utf-8"))
+    from .reader import parse_descriptor
+
+    return parse_descriptor(Path(stamp[0]).read_bytes())
 
 
 def descriptor(root: str | Path | None = None) -> dict:

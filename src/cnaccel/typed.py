@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import schema
+from .problems import UnusableInput
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,23 +34,17 @@ def read_arrow(name: str, root: str | Path | None = None) -> pa.Table:
 def _read_arrow(name: str, descriptor_stamp: tuple[str, int, int], csv_stamp: tuple[str, int, int]) -> pa.Table:
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
 
     res = schema.resource(schema.descriptor(Path(descriptor_stamp[0]).parent), name)
     flds = schema.fields(res)
-    table = pacsv.read_csv(
-        csv_stamp[0],
-        read_options=pacsv.ReadOptions(encoding="utf8", use_threads=False),
-        parse_options=pacsv.ParseOptions(newlines_in_values=False),
-        convert_options=pacsv.ConvertOptions(
-            column_types={f["name"]: schema.arrow_read_type(f) for f in flds},
-            include_columns=[f["name"] for f in flds],
-            strings_can_be_null=True,
-            null_values=[""],
-            true_values=["true", "True", "TRUE", "1"],
-            false_values=["false", "False", "FALSE", "0"],
-        ),
-    )
+    try:
+        table = _typed_csv(csv_stamp[0], flds)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        from .reader import read_table
+
+        # The one reader names the line and what to do; a file it reads cleanly has a cell of the wrong type.
+        read_table(name, res["path"], Path(csv_stamp[0]).read_bytes(), [f["name"] for f in flds])
+        raise UnusableInput(f"{res['path']}: {' '.join(str(exc).split())[:300]}; run `cnaccel validate`") from None
     columns = []
     for f in flds:
         column = table.column(f["name"])
@@ -66,6 +61,25 @@ def _read_arrow(name: str, descriptor_stamp: tuple[str, int, int], csv_stamp: tu
             column = pa.DictionaryArray.from_arrays(indices.combine_chunks(), dictionary)
         columns.append(column)
     return pa.Table.from_arrays(columns, schema=schema.arrow_schema(res))
+
+
+def _typed_csv(path: str, flds: list[dict]) -> pa.Table:
+    """A CSV file read by pyarrow straight into the schema's types."""
+    import pyarrow.csv as pacsv
+
+    return pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(encoding="utf8", use_threads=False),
+        parse_options=pacsv.ParseOptions(newlines_in_values=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types={f["name"]: schema.arrow_read_type(f) for f in flds},
+            include_columns=[f["name"] for f in flds],
+            strings_can_be_null=True,
+            null_values=[""],
+            true_values=["true", "True", "TRUE", "1"],
+            false_values=["false", "False", "FALSE", "0"],
+        ),
+    )
 
 
 def to_pandas(table: pa.Table) -> pd.DataFrame:

@@ -17,8 +17,8 @@ import pyarrow.compute as pc
 
 from ..problems import Problem
 from ..reader import Package, Table
+from ..schema import CLAIM_TABLES
 
-CLAIM_TABLES = {"facts": "fact_id", "events": "event_id", "relations": "relation_id"}
 NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 INDEX, FOUND = "\x00row", "\x00finding"  # column names no table has
 

@@ -7,14 +7,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..schema import CLAIM_TABLES
 from .versions import Table, Version, load_version
-
-CLAIM_TABLES = ("facts", "events", "relations")
-"""The claim tables; any other table with an ``assessment`` column is treated as one too."""
 
 MAJOR_VERSION_NOTE = "a changed column means a major version"
 REMOVED_CLAIMS_NOTE = "claims must never be deleted"
-
 
 
 def natural_key(text: str) -> tuple[tuple[str | int, ...], str]:
@@ -118,7 +115,7 @@ class Diff:
 
 
 def _is_claims(name: str, columns: list[str]) -> bool:
-    return name in CLAIM_TABLES or "assessment" in columns
+    return name in CLAIM_TABLES or "assessment" in columns  # any table with an assessment holds claims
 
 
 def _superseded_by(rows: dict[str, dict[str, str]]) -> dict[str, list[str]]:
@@ -208,8 +205,6 @@ def diff_specs(old: str, new: str, *, repo: str | Path | None = None) -> Diff:
     return diff_versions(load_version(old, repo=repo), load_version(new, repo=repo))
 
 
-
-
 def compress_ids(ids: list[str]) -> str:
     """Ids joined by commas, runs of three or more consecutive numbers written as ranges (F0001–F0042)."""
     parts: list[str] = []
@@ -236,5 +231,3 @@ def compress_ids(ids: list[str]) -> str:
         run.append(entry)
     flush()
     return ", ".join(parts)
-
-

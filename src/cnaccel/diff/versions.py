@@ -110,8 +110,6 @@ def _keyed(spec: str, package: Package, name: str, key: list[str]) -> Table:
     for index, row in enumerate(table.rows()):
         row_id = KEY_SEPARATOR.join(row[c] for c in key)
         if row_id in rows:
-            raise DiffError(
-                f"cannot read {spec!r}: {table.path}:{table.line(index)}: duplicate primary key {row_id!r}"
-            )
+            raise DiffError(f"cannot read {spec!r}: {table.path}:{table.line(index)}: duplicate primary key {row_id!r}")
         rows[row_id] = row
     return Table(name, key, table.header, rows)
