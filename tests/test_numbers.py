@@ -285,3 +285,12 @@ def test_reading_by_shape_gives_the_full_reading(lead, number, scale, unit):
     if fast is not None:
         assert replace(fast, value=0.0) == replace(full, value=0.0)
         assert fast.value == pytest.approx(full.value, rel=1e-12, abs=1e-12)
+
+
+def test_a_run_of_chinese_numerals_too_long_for_a_numeral_is_no_number():
+    """Reading stays linear: 億 repeated is refused as a numeral instead of multiplied out."""
+    from cnaccel.numbers import CN_MAX, _parse_cn
+
+    assert _parse_cn("九千九百九十九萬九千九百九十九") == 99_999_999
+    assert _parse_cn("億" * (CN_MAX + 1)) is None
+    assert read_figure("億" * 10_000) is None

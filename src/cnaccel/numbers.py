@@ -131,9 +131,18 @@ def format_number(value: float | None) -> str:
     return f"{value:.10f}".rstrip("0").rstrip(".")
 
 
+CN_MAX = 24
+
+
 def _parse_cn(run: str) -> float | None:
-    """Value of a Chinese numeral string such as 二十七, 十億, 一百二十萬; None if it is not one."""
-    if not run or any(ch not in _CN_DIGITS and ch not in _CN_SMALL and ch not in _CN_BIG for ch in run):
+    """Value of a Chinese numeral string such as 二十七, 十億, 一百二十萬; None if it is not one.
+
+    A run longer than :data:`CN_MAX` characters is no numeral anyone prints (九千九百九十九萬九千九百
+    九十九 has 15), and refusing it keeps reading linear: each 億 of a long run would multiply an
+    ever larger integer."""
+    if not run or len(run) > CN_MAX:
+        return None
+    if any(ch not in _CN_DIGITS and ch not in _CN_SMALL and ch not in _CN_BIG for ch in run):
         return None
     total = 0
     section = 0
@@ -292,7 +301,7 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
 
 
 def _prefix_qualifier(text: str, start: int, floor: int) -> tuple[str, str] | None:
-    begin = max(_clause_start(text, start, floor), start - 24)
+    begin = _clause_start(text, start, max(floor, start - 24))  # look back 24 characters at most
     window = text[begin:start].lower()
     best: tuple[int, int, str, str] | None = None  # (end, length, qualifier, word)
     for qualifier, words in _PREFIX:
