@@ -30,7 +30,7 @@ from ._columns import (
 
 FUTURE_OK = {"forecast", "plan"}
 SHARE_TOLERANCE = 0.5  # percentage points of rounding allowed when shares are summed
-CLOSED = pa.array(["superseded", "retracted"])
+CLOSED = ("superseded", "retracted")
 
 
 def _as_date(cell: str) -> date | None:
@@ -192,7 +192,7 @@ def _shares(package: Package, report: Report) -> None:
     shares = pc.and_(
         pc.and_(pc.equal(facts.column("metric_id"), "market_share"), pc.equal(facts.column("unit_id"), "percent")),
         pc.and_(
-            pc.invert(pc.is_in(facts.column("assessment"), value_set=CLOSED)),
+            pc.invert(pc.is_in(facts.column("assessment"), value_set=pa.array(CLOSED))),
             pc.is_in(facts.column("qualifier"), value_set=pa.array(["exact", "approx", "lower_bound", "range"])),
         ),
     )
