@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import schema
-from .parquet import sorted_table
+from .parquet import SortedTables
 
 PAGE_SIZE = 4096
 
@@ -127,8 +127,9 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_sqlite(root: Path, package: dict, path: Path) -> None:
+def write_sqlite(root: Path, package: dict, path: Path, tables: SortedTables | None = None) -> None:
     """Write every table of the package at ``root`` into a new SQLite file at ``path``."""
+    tables = tables or SortedTables(root, package)
     if path.exists():
         path.unlink()
     connection = sqlite3.connect(path, isolation_level=None)
@@ -143,7 +144,7 @@ def write_sqlite(root: Path, package: dict, path: Path) -> None:
         for table in ("events", "relations"):
             connection.execute(CLAIMS_CITED.format(table=table))
         for res in package["resources"]:
-            table = sorted_table(res["name"], root, package)
+            table = tables[res["name"]]
             columns = [f["name"] for f in schema.fields(res)]
             insert = (
                 f"INSERT INTO {quote_name(res['name'])} ({', '.join(quote_name(c) for c in columns)}) "

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import schema
-from .parquet import sorted_table
+from .parquet import SortedTables
 
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -69,12 +69,12 @@ def _write_readme(wb: Any, root: Path, package: dict) -> None:
     ws.column_dimensions["B"].width = 110
 
 
-def _write_table(wb: Any, root: Path, package: dict, res: dict) -> None:
+def _write_table(wb: Any, tables: SortedTables, res: dict) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(res["name"])
-    table = sorted_table(res["name"], root, package)
+    table = tables[res["name"]]
     names = [f["name"] for f in schema.fields(res)]
     bold = Font(bold=True)
     for column, name in enumerate(names, start=1):
@@ -107,7 +107,7 @@ def normalise_zip(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def workbook_bytes(root: Path, package: dict) -> bytes:
+def workbook_bytes(root: Path, package: dict, tables: SortedTables | None = None) -> bytes:
     """The workbook of the package at ``root`` as deterministic xlsx bytes."""
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
@@ -119,14 +119,15 @@ def workbook_bytes(root: Path, package: dict) -> bytes:
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     _write_readme(wb, root, package)
+    tables = tables or SortedTables(root, package)
     for res in package["resources"]:
-        _write_table(wb, root, package, res)
+        _write_table(wb, tables, res)
     buffer = io.BytesIO()
     # ExcelWriter directly: openpyxl's save_workbook would stamp the current time as "modified".
     ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
     return normalise_zip(buffer.getvalue())
 
 
-def write_xlsx(root: Path, package: dict, path: Path) -> None:
+def write_xlsx(root: Path, package: dict, path: Path, tables: SortedTables | None = None) -> None:
     """Write the workbook of the package at ``root`` to ``path``."""
-    path.write_bytes(workbook_bytes(root, package))
+    path.write_bytes(workbook_bytes(root, package, tables))
