@@ -126,8 +126,21 @@ def relation_statement(row: dict, names: dict, products: dict, sources: dict) ->
     return text + "."
 
 
-def _rows(table: pa.Table) -> list[dict]:
-    return table.to_pylist()
+def plain_rows(table: pa.Table, columns: list[str] | None = None) -> list[dict]:
+    """The rows of ``table`` (or of its ``columns``) as dicts of Python values, dates as ISO text.
+
+    Column by column, with dates turned to text by Arrow: several times faster than
+    ``Table.to_pylist`` and a conversion of each value, which counts at a million claims."""
+    import pyarrow as pa
+
+    names = columns or table.column_names
+    values = []
+    for name in names:
+        column = table.column(name)
+        if pa.types.is_date(column.type):
+            column = column.cast(pa.string())  # date32 as text is ISO 8601, as date.isoformat()
+        values.append(column.to_pylist())
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _lookup(table: pa.Table, key: str, value: str) -> dict:
@@ -142,7 +155,7 @@ def statements(name: str, table: pa.Table, root: str | Path | None = None) -> li
     products = _lookup(read_arrow("products", root), "product_id", "name")
     sources = {row["source_id"]: row for row in read_arrow("sources", root).select(
         ["source_id", "publisher", "published"]).to_pylist()}  # fmt: skip
-    rows = [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()} for r in _rows(table)]
+    rows = plain_rows(table)
     if name == "facts":
         metrics = _lookup(read_arrow("metrics", root), "metric_id", "name_en")
         units = {row["unit_id"]: row for row in read_arrow("units", root).select(
