@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cnaccel.derived import release_descriptor
-from cnaccel.release import xlsx
+from cnaccel.release import xlsx, zipfiles
 from cnaccel.release.parquet import SortedTables
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -110,6 +110,27 @@ def test_two_writes_give_the_same_bytes_in_a_normalised_zip(small_sheets, tmp_pa
     with zipfile.ZipFile(again) as archive:
         names = archive.namelist()
         assert names == sorted(names)
-        assert {i.date_time for i in archive.infolist()} == {xlsx.ZIP_TIME}
+        assert {i.date_time for i in archive.infolist()} == {zipfiles.ZIP_TIME}
         assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_DEFLATED}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["again.xlsx"]  # no temporary file left beside it
+
+
+@pytest.mark.parametrize("level", [1, 9])
+def test_zip_entries_are_streamed_at_the_set_level_with_fixed_metadata_and_no_zip64_when_small(
+    tmp_path, monkeypatch, level
+):
+    import io
+    import zlib
+
+    monkeypatch.setattr(zipfiles, "LEVEL", level)
+    data = ",".join(str(i * i % 9973) for i in range(300_000)).encode()
+    path = tmp_path / "t.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        zipfiles.add_stream(archive, "b.txt", io.BytesIO(data), len(data))
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("b.txt")
+        assert (info.date_time, info.external_attr >> 16, info.file_size) == (zipfiles.ZIP_TIME, 0o100644, len(data))
+        assert archive.read("b.txt") == data
+        assert info.extra == b""  # no Zip64 field for an entry below the Zip64 limit
+    compressor = zlib.compressobj(zipfiles.LEVEL, zlib.DEFLATED, -15)
+    assert info.compress_size == len(compressor.compress(data) + compressor.flush())

@@ -27,9 +27,9 @@ from pathlib import Path, PurePosixPath
 from ..derived import DERIVED, release_descriptor
 from . import BuildError, parquet, publish, sqlite, xlsx
 from .parquet import SortedTables
+from .zipfiles import add_stream
 
 SOURCE_DATE_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: fixed so the wheel and sdist are reproducible
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 SUMS = "SHA256SUMS"
 DESCRIPTOR = "datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
@@ -141,14 +141,12 @@ def write_sums(folder: Path) -> None:
 
 
 def write_zip(folder: Path, path: Path) -> None:
-    """Zip ``folder`` (entries under its name) with sorted entries, fixed times and permissions."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+    """Zip ``folder`` (entries under its name) with sorted entries, fixed times and permissions,
+    each file streamed in (a bundle of a million claims holds files of hundreds of MB)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         for rel in _files(folder):
-            info = zipfile.ZipInfo(f"{folder.name}/{rel}", date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            archive.writestr(info, (folder / rel).read_bytes(), compresslevel=9)
+            with open(folder / rel, "rb") as source:
+                add_stream(archive, f"{folder.name}/{rel}", source, (folder / rel).stat().st_size)
 
 
 def _csv_cell(value: object) -> str:

@@ -15,7 +15,6 @@ version give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -24,19 +23,18 @@ from typing import TYPE_CHECKING, Any
 
 from .. import schema
 from .parquet import SortedTables
+from .zipfiles import add_stream
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 AUTHOR = "cnaccel contributors"
 LICENCE_NOTE = "for the compiled data."
 MAX_WIDTH = 60
 MAX_ROWS = 1_048_576  # Excel's limit of rows per sheet, the header row included
 SHEET_NAME_CHARS = 31  # Excel's limit on a sheet's name
 SLICE_ROWS = 50_000  # rows converted to Python values at a time
-COMPRESS_LEVEL = 9
 
 
 def sheet_parts(name: str, rows: int, max_rows: int | None = None) -> list[tuple[str, int, int]]:
@@ -189,28 +187,13 @@ def _write_table(wb: Any, tables: SortedTables, res: dict, max_rows: int | None)
     return parts
 
 
-def _zip_info(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = 3
-    info.external_attr = 0o100644 << 16
-    # The level ZipFile.open(info, "w") compresses at: ``compress_level`` from Python 3.13, before that
-    # the private ``_compresslevel``.
-    if "compress_level" in zipfile.ZipInfo.__slots__:  # pragma: no cover - Python 3.13 and later
-        info.compress_level = COMPRESS_LEVEL  # type: ignore[attr-defined]
-    else:
-        info._compresslevel = COMPRESS_LEVEL  # type: ignore[attr-defined]
-    return info
-
-
 def normalise_zip(source: Path, target: Path) -> None:
     """Copy the zip at ``source`` to ``target`` with entries in sorted order, fixed times and
     permissions, deflated; entry by entry, a block at a time."""
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as new:
         for name in sorted(old.namelist()):
-            large = old.getinfo(name).file_size >= zipfile.ZIP64_LIMIT
-            with old.open(name) as src, new.open(_zip_info(name), "w", force_zip64=large) as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
+            with old.open(name) as src:
+                add_stream(new, name, src, old.getinfo(name).file_size)
 
 
 def write_xlsx(
