@@ -31,6 +31,13 @@ VERBS = {
     "rumor": "reports as rumoured",
     "opinion": "gives as an opinion",
 }
+STATEMENT_COLUMNS = {  # the columns each claim table's sentence is rendered from
+    "facts": ["source_id", "entity_id", "metric_id", "product_id", "claim_type", "origin_id", "value", "value_max",
+              "qualifier", "unit_id", "figure", "derivation", "derived_from", "period"],
+    "events": ["source_id", "entity_id", "event_type", "claim_type", "counterparty_id", "product_id", "date",
+               "description"],
+    "relations": ["source_id", "subject_id", "object_id", "relation_type", "claim_type", "product_id", "date"],
+}  # fmt: skip
 QUALIFIERS = {"approx": "about ", "lower_bound": "more than ", "upper_bound": "less than "}
 SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 
@@ -155,7 +162,7 @@ def statements(name: str, table: pa.Table, root: str | Path | None = None) -> li
     products = _lookup(read_arrow("products", root), "product_id", "name")
     sources = {row["source_id"]: row for row in read_arrow("sources", root).select(
         ["source_id", "publisher", "published"]).to_pylist()}  # fmt: skip
-    rows = plain_rows(table)
+    rows = plain_rows(table, [c for c in STATEMENT_COLUMNS.get(name, table.column_names) if c in table.column_names])
     if name == "facts":
         metrics = _lookup(read_arrow("metrics", root), "metric_id", "name_en")
         units = {row["unit_id"]: row for row in read_arrow("units", root).select(
