@@ -26,6 +26,9 @@ kill between two of them can leave a new folder beside the old zip, each whole a
 ``cnaccel verify``; the next build publishes both again. An exception (not a kill) while
 publishing swaps back what was already published, so a failed build leaves ``OUT`` as it was.
 
+This is about a process killed, not a machine losing power: nothing is fsynced, so after a
+power cut the file system's own guarantees are all there is.
+
 ``renameat2`` is Linux's (3.15 or newer, on local file systems). Where it is missing the old entry
 is renamed aside and the new one renamed in: two renames, with a moment between them when the
 name is empty; a kill in that moment leaves the old entry in the staging folder until the next
