@@ -364,19 +364,19 @@ def test_failure_while_swapping_in_restores_out(bundle, tmp_path, monkeypatch):
     (out / NAME / "SHA256SUMS").write_text("old", encoding="utf-8")
     (out / f"{NAME}.zip").write_bytes(b"old zip")
     before = snapshot(out)
-    from cnaccel.release import bundle as bundle_module
+    from cnaccel.release import publish
 
-    real_replace = bundle_module.os.replace
+    real_exchange = publish.exchange
     failed: list[str] = []
 
-    def flaky_replace(src, dst):
-        # Fail once, when the new zip is moved into out/ (after the new folder already was).
-        if not failed and Path(dst) == out / f"{NAME}.zip" and ".building-" in str(src):
-            failed.append(str(src))
+    def flaky_exchange(a, b):
+        # Fail once, when the new zip is swapped into out/ (after the new folder already was).
+        if not failed and Path(b) == out / f"{NAME}.zip":
+            failed.append(str(a))
             raise OSError("device busy")
-        return real_replace(src, dst)
+        return real_exchange(a, b)
 
-    monkeypatch.setattr(bundle_module.os, "replace", flaky_replace)
+    monkeypatch.setattr(publish, "exchange", flaky_exchange)
     with pytest.raises(OSError, match="device busy"):
         build_bundle(out, root=ROOT)
     monkeypatch.undo()
@@ -432,3 +432,57 @@ def test_with_dists_without_hatchling_is_a_build_error(tmp_path, monkeypatch):
     with pytest.raises(BuildError, match="hatchling"):
         build_bundle(tmp_path / "out", root=ROOT, with_dists=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def csv_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bundle built with only the CSV and SQLite forms."""
+    return build_bundle(tmp_path_factory.mktemp("formats") / "out", root=ROOT, formats="csv,sqlite")
+
+
+def test_formats_choose_the_forms_and_the_descriptor_sums_and_readme_follow(csv_sqlite):
+    files = set(snapshot(csv_sqlite))
+    assert "cnaccel.sqlite" in files and f"csv/{STORED[0]}.csv" in files
+    assert not [f for f in files if f.startswith("parquet/") or f.endswith(".xlsx")]
+    desc = json.loads((csv_sqlite / "datapackage.json").read_text(encoding="utf-8"))
+    assert sorted(res["path"] for res in desc["resources"]) == sorted(f"csv/{t}.csv" for t in TABLES)
+    listed = {line.split("  ", 1)[1] for line in (csv_sqlite / "SHA256SUMS").read_text(encoding="utf-8").splitlines()}
+    assert listed == files - {"SHA256SUMS"}
+    assert verify_bundle(csv_sqlite) == [] and verify_bundle(csv_sqlite.parent / f"{NAME}.zip") == []
+    readme = (csv_sqlite / "README.md").read_text(encoding="utf-8")
+    assert "holds the forms sqlite, csv; it was built without xlsx, parquet" in readme
+    assert "cnaccel.xlsx" not in readme and "cnaccel.sqlite" in readme
+
+
+def test_default_readme_names_every_form(bundle):
+    readme = (bundle / "README.md").read_text(encoding="utf-8")
+    assert "holds the forms xlsx, sqlite, parquet, csv." in readme
+
+
+def test_formats_as_a_list_build_the_same_bytes(csv_sqlite, tmp_path):
+    again = build_bundle(tmp_path / "out", root=ROOT, formats=["sqlite", "csv"])
+    assert snapshot(again) == snapshot(csv_sqlite)
+
+
+@pytest.mark.parametrize(
+    ("formats", "message"),
+    [
+        ("csv,pdf", r"^unknown format 'pdf'; choose one or more of parquet,csv,sqlite,xlsx"),
+        ("", r"^no format given; choose one or more of parquet,csv,sqlite,xlsx"),
+        ("xlsx,sqlite", r"^a bundle needs csv or parquet"),
+    ],
+)
+def test_bad_formats_are_refused_before_anything_is_written(tmp_path, formats, message):
+    with pytest.raises(BuildError, match=message):
+        build_bundle(tmp_path / "out", root=ROOT, formats=formats)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_unknown_format_is_one_line_and_exit_2(tmp_path, capsys):
+    from cnaccel.cli import main
+
+    assert main(["build", "--out", str(tmp_path / "out"), "--formats", "parquet,docx"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "unknown format 'docx'; choose one or more of parquet,csv,sqlite,xlsx" in err
+    assert list(tmp_path.iterdir()) == []

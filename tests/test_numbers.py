@@ -104,7 +104,16 @@ def test_never_raises_on_arbitrary_text():
 
 
 @pytest.mark.parametrize(
-    ("value", "text"), [(1.71e11, "1.71e11"), (1.71e10, "1.71e10"), (35, "35"), (4347.82, "4347.82"), (None, "nothing")]
+    ("value", "text"),
+    [
+        (1.71e11, "1.71e11"),
+        (1.71e10, "1.71e10"),
+        (35, "35"),
+        (4347.82, "4347.82"),
+        (None, "nothing"),
+        (float("inf"), "infinity"),
+        (float("-inf"), "-infinity"),
+    ],
 )
 def test_format_number(value, text):
     assert format_number(value) == text

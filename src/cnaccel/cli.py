@@ -132,9 +132,13 @@ def _cite(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from .release import BuildError, build_bundle
+    from .release.bundle import parse_formats
 
     try:
-        folder = build_bundle(args.out, root=_package_folder(args, "build"), with_dists=args.with_dists)
+        formats = parse_formats(args.formats)  # an unknown name fails before the data is read
+        folder = build_bundle(
+            args.out, root=_package_folder(args, "build"), with_dists=args.with_dists, formats=formats
+        )
     except BuildError as exc:
         raise UsageError(str(exc)) from None
     print(f"built {folder} and {folder}.zip")
@@ -348,9 +352,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="build the release bundle",
         description="Validate, then build "
         "OUT/cnaccel-VERSION/ (Parquet, CSV, SQLite, Excel, datapackage.json, SHA256SUMS) and its zip. "
-        "A failed build leaves OUT as it was.",
+        "A failed build leaves OUT as it was; a killed one leaves each entry of OUT whole, and the next build "
+        "removes what it left.",
     )
     p.add_argument("--out", default="dist", help="output folder (default: dist)")
+    p.add_argument(
+        "--formats",
+        default="parquet,csv,sqlite,xlsx",
+        help="comma-separated forms to build: parquet, csv, sqlite, xlsx; csv or parquet must be one of them "
+        "(default: all four)",
+    )
     p.add_argument("--with-dists", action="store_true", help="also build the wheel and sdist into OUT")
     _add_root(p)
 

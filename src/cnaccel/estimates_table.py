@@ -22,6 +22,8 @@ repository: it is built in the API and in every release output.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +39,10 @@ STATUSES = ("single", "agreed", "conflicting")
 CLAIM_RANK = {"reported": 0, "disclosed": 0, "estimate": 1, "forecast": 2, "plan": 3, "opinion": 4, "rumor": 5}
 GRADE_RANK = {"A": 0, "B": 1, "C": 2}
 AGREE = 0.01  # within 1% of each other: one figure, rounded differently
+FACT_COLUMNS = [  # the columns of facts that the estimates read
+    "fact_id", *GROUP, "period_start", "period_end", "value", "value_max", "qualifier", "assessment",
+    "claim_type", "source_id",
+]  # fmt: skip
 
 RESOURCE: dict[str, Any] = {
     "name": "estimates",
@@ -115,18 +121,63 @@ def _agrees(a: tuple[float, float | None], b: tuple[float, float | None]) -> boo
     return abs(a_low - b_low) <= AGREE * max(abs(a_low), abs(b_low))
 
 
+Span = tuple[float, float | None]
+_MARGIN = 1e-6  # widens the 1% window far beyond float rounding; _agrees then decides exactly
+
+
+class _Spans:
+    """The distinct spans of one lineage, sorted by value, answering "does any of them agree with
+    this span?" in logarithmic time instead of a scan: a range overlaps some span when the spans
+    starting at or below its top reach its bottom (a prefix maximum), and a value within 1% lies
+    in a window of values found by bisection, checked exactly with :func:`_agrees`."""
+
+    def __init__(self, spans: set[Span]) -> None:
+        self.spans = sorted(spans, key=lambda s: (s[0], s[1] if s[1] is not None else s[0]))
+        self.lows = [s[0] for s in self.spans]
+        self.reach: list[float] = []
+        for low, high in self.spans:
+            top = high if high is not None else low
+            self.reach.append(max(top, self.reach[-1]) if self.reach else top)
+
+    def agree_with(self, span: Span) -> bool:
+        low, high = span[0], span[1] if span[1] is not None else span[0]
+        below = bisect_right(self.lows, high)
+        if below and self.reach[below - 1] >= low:
+            return True  # some span starts at or below the top of ``span`` and reaches its bottom
+        ends = sorted((low * (1 - AGREE), low / (1 - AGREE)))
+        start = bisect_left(self.lows, ends[0] - abs(ends[0]) * _MARGIN)
+        stop = bisect_right(self.lows, ends[1] + abs(ends[1]) * _MARGIN)
+        return any(_agrees(span, other) for other in self.spans[start:stop])
+
+
+def _support(rows: list[dict[str, Any]]) -> Callable[[Span], int]:
+    """How many lineages of ``rows`` give a figure agreeing with a span: for each span, the count of
+    lineages having a claim that :func:`_agrees` with it (rows grouped by lineage, spans deduplicated,
+    answers cached), so a group of n claims costs n log n rather than n squared comparisons."""
+    by_lineage: dict[str, set[Span]] = {}
+    for row in rows:
+        by_lineage.setdefault(row["lineage"], set()).add((row["value"], row["value_max"]))
+    lineages = [_Spans(spans) for spans in by_lineage.values()]
+    known: dict[Span, int] = {}
+
+    def count(span: Span) -> int:
+        if span not in known:
+            known[span] = sum(1 for spans in lineages if spans.agree_with(span))
+        return known[span]
+
+    return count
+
+
 def _choose(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
     """The chosen claim of a group and the rule that decided."""
     if len(rows) == 1:
         return rows[0], "single"
-    for row in rows:
-        span = (row["value"], row["value_max"])
-        row["_support"] = len({o["lineage"] for o in rows if _agrees(span, (o["value"], o["value_max"]))})
+    support = _support(rows)
     steps = (
         ("not_disputed", lambda r: r["assessment"] == "disputed"),
         ("claim_type", lambda r: CLAIM_RANK.get(r["claim_type"], 9)),
         ("reliability", lambda r: GRADE_RANK.get(r["reliability"], 9)),
-        ("lineages", lambda r: -r["_support"]),
+        ("lineages", lambda r: -support((r["value"], r["value_max"]))),
         ("published", lambda r: -known.toordinal() if (known := known_from(r["published"])) else 0),
         ("claim_id", lambda r: r["fact_id"]),
     )
@@ -188,18 +239,15 @@ def build_rows(facts: list[dict[str, Any]], sources: dict[str, dict[str, Any]]) 
     return sorted(out, key=lambda r: r["fact_id"])
 
 
-def _iso(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
 def estimates_arrow(root: str | Path | None = None) -> pa.Table:
     """The estimates of the package at ``root`` as an Arrow table typed by :data:`RESOURCE`."""
     import pyarrow as pa
 
     from . import schema
+    from .statements import plain_rows
     from .typed import read_arrow
 
-    facts = [{k: _iso(v) for k, v in row.items()} for row in read_arrow("facts", root).to_pylist()]
+    facts = plain_rows(read_arrow("facts", root), FACT_COLUMNS)
     sources = {row["source_id"]: row for row in read_arrow("sources", root).to_pylist()}
     rows = build_rows(facts, sources)
     import datetime as dt

@@ -124,6 +124,8 @@ def format_number(value: float | None) -> str:
         return "nothing"
     if value == 0:
         return "0"
+    if math.isinf(value):  # "inf" has no exponent to split
+        return "infinity" if value > 0 else "-infinity"
     if abs(value) >= 1e6:
         mantissa, exponent = f"{value:.10e}".split("e")
         mantissa = mantissa.rstrip("0").rstrip(".")

@@ -31,6 +31,13 @@ VERBS = {
     "rumor": "reports as rumoured",
     "opinion": "gives as an opinion",
 }
+STATEMENT_COLUMNS = {  # the columns each claim table's sentence is rendered from
+    "facts": ["source_id", "entity_id", "metric_id", "product_id", "claim_type", "origin_id", "value", "value_max",
+              "qualifier", "unit_id", "figure", "derivation", "derived_from", "period"],
+    "events": ["source_id", "entity_id", "event_type", "claim_type", "counterparty_id", "product_id", "date",
+               "description"],
+    "relations": ["source_id", "subject_id", "object_id", "relation_type", "claim_type", "product_id", "date"],
+}  # fmt: skip
 QUALIFIERS = {"approx": "about ", "lower_bound": "more than ", "upper_bound": "less than "}
 SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 
@@ -126,8 +133,21 @@ def relation_statement(row: dict, names: dict, products: dict, sources: dict) ->
     return text + "."
 
 
-def _rows(table: pa.Table) -> list[dict]:
-    return table.to_pylist()
+def plain_rows(table: pa.Table, columns: list[str] | None = None) -> list[dict]:
+    """The rows of ``table`` (or of its ``columns``) as dicts of Python values, dates as ISO text.
+
+    Column by column, with dates turned to text by Arrow: several times faster than
+    ``Table.to_pylist`` and a conversion of each value, which counts at a million claims."""
+    import pyarrow as pa
+
+    names = columns or table.column_names
+    values = []
+    for name in names:
+        column = table.column(name)
+        if pa.types.is_date(column.type):
+            column = column.cast(pa.string())  # date32 as text is ISO 8601, as date.isoformat()
+        values.append(column.to_pylist())
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _lookup(table: pa.Table, key: str, value: str) -> dict:
@@ -142,7 +162,7 @@ def statements(name: str, table: pa.Table, root: str | Path | None = None) -> li
     products = _lookup(read_arrow("products", root), "product_id", "name")
     sources = {row["source_id"]: row for row in read_arrow("sources", root).select(
         ["source_id", "publisher", "published"]).to_pylist()}  # fmt: skip
-    rows = [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()} for r in _rows(table)]
+    rows = plain_rows(table, [c for c in STATEMENT_COLUMNS.get(name, table.column_names) if c in table.column_names])
     if name == "facts":
         metrics = _lookup(read_arrow("metrics", root), "metric_id", "name_en")
         units = {row["unit_id"]: row for row in read_arrow("units", root).select(

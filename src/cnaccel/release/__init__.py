@@ -2,8 +2,9 @@
 descriptor of the bundle, SHA-256 sums and a zip, all byte-identical from one build to the next.
 
 ``build_bundle`` validates first and writes nothing unless the data is clean; it stages every
-file in a temporary folder and swaps the results in only at the end, so a failed build leaves
-the output folder as it was. ``verify_bundle`` rechecks a bundle folder or zip against its sums.
+file in a folder inside the output folder and publishes each entry in one atomic step only at the
+end, so a failed build leaves the output folder as it was and a killed one leaves it whole.
+``verify_bundle`` rechecks a bundle folder or zip against its sums.
 No text of any source goes into the bundle or the wheel: the curators' ``archive/`` stays outside git.
 """
 

@@ -41,11 +41,25 @@ def sorted_table(name: str, root: Path, package: dict) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema.arrow_schema(res, package))
 
 
-def write_parquet(name: str, root: Path, package: dict, path: Path) -> None:
+class SortedTables:
+    """The sorted tables of one package, each built once: every writer of a build reads the same
+    tables, and a derived table or a claim table's statements are costly to make."""
+
+    def __init__(self, root: Path, package: dict) -> None:
+        self.root, self.package = root, package
+        self._tables: dict[str, pa.Table] = {}
+
+    def __getitem__(self, name: str) -> pa.Table:
+        if name not in self._tables:
+            self._tables[name] = sorted_table(name, self.root, self.package)
+        return self._tables[name]
+
+
+def write_parquet(name: str, root: Path, package: dict, path: Path, tables: SortedTables | None = None) -> None:
     """Write table ``name`` of the package at ``root`` to ``path`` (zstd, one row group)."""
     import pyarrow.parquet as pq
 
-    table = sorted_table(name, root, package)
+    table = (tables or SortedTables(root, package))[name]
     key = schema.primary_key(schema.resource(package, name))
     sorting = [pq.SortingColumn(table.schema.get_field_index(column)) for column in key]
     pq.write_table(
@@ -62,12 +76,13 @@ def write_parquet(name: str, root: Path, package: dict, path: Path) -> None:
     )
 
 
-def write_all(root: Path, package: dict, folder: Path) -> list[Path]:
+def write_all(root: Path, package: dict, folder: Path, tables: SortedTables | None = None) -> list[Path]:
     """Write ``<table>.parquet`` for every table of the package into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
+    tables = tables or SortedTables(root, package)
     written = []
     for res in package["resources"]:
         path = folder / f"{res['name']}.parquet"
-        write_parquet(res["name"], root, package, path)
+        write_parquet(res["name"], root, package, path, tables)
         written.append(path)
     return written
