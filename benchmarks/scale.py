@@ -98,6 +98,7 @@ print(best(lambda: cnaccel.load("facts", source=root)), best(lambda: pq.read_tab
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--build", action="store_true", help="also time `cnaccel build --formats parquet,csv,sqlite`")
     args = parser.parse_args()
     cli = Path(sys.executable).with_name("cnaccel")
     print(
@@ -121,6 +122,11 @@ def main() -> int:
                 f"{size:>9}  {seconds:>9.1f}s  {peak:>8.0f}  {bare:>11.2f}s  {ratio:>6.1f}x"
                 f"  {load:>7.3f}s  {parquet:>7.3f}s  {load / parquet:>5.2f}x  {first:>9.2f}s  (exit {status})"
             )
+            if args.build:
+                command = [str(cli), "build", "--source", str(root), "--out", str(Path(tmp) / "out")]
+                built, built_peak, built_status = timed([*command, "--formats", "parquet,csv,sqlite"])
+                print(f"{'':>9}  build --formats parquet,csv,sqlite (validation included): {built:.1f}s, "
+                      f"peak {built_peak:.0f} MB so far (exit {built_status})")  # fmt: skip
     return 0
 
 

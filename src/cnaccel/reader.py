@@ -92,19 +92,19 @@ class Table:
     def has(self, column: str) -> bool:
         return column in self.header
 
-    def column(self, name: str) -> pa.Array:
-        """The column as one Arrow string array; a column the table lacks is all empty."""
+    def column(self, name: str) -> pa.ChunkedArray:
+        """The column as an Arrow string column; a column the table lacks is all empty."""
         return self._columns(name)
 
-    def _columns(self, name: str) -> pa.Array:
+    def _columns(self, name: str) -> pa.ChunkedArray:
         cache = self.__dict__.setdefault("_column_cache", {})
         if name not in cache:
             import pyarrow as pa
 
             if name in self.header:
-                cache[name] = self.data.column(name).combine_chunks()
+                cache[name] = self.data.column(name)
             else:
-                cache[name] = pa.array([""] * len(self), pa.string())
+                cache[name] = pa.chunked_array([pa.array([""] * len(self), pa.string())])
         return cache[name]
 
     def values(self, name: str) -> list[str]:

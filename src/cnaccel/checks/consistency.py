@@ -220,7 +220,7 @@ def _shares(package: Package, report: Report) -> None:
 
 
 def _all_ids(package: Package) -> pa.Array:
-    return pa.concat_arrays([t.column(key) for _n, key, t in claim_tables(package)])
+    return pa.chunked_array([c for _n, key, t in claim_tables(package) for c in t.column(key).chunks], pa.string())
 
 
 def _references(package: Package, report: Report) -> None:

@@ -122,7 +122,7 @@ def _field(report: Report, table: Table, f: dict) -> pa.Array:
             report.at(
                 table, i, name, "schema-type-error", f'wrong type: "{column[i].as_py()}" (type is "{label}")', HINT
             )
-    broken = pa.array([False] * len(table))
+    broken = pc.invert(present)  # cells left out of the constraint checks below count as broken
     notes = []
     if "enum" in constraints:
         bad = pc.and_(valid, pc.invert(pc.is_in(column, value_set=pa.array([str(v) for v in constraints["enum"]]))))
@@ -149,7 +149,7 @@ def _field(report: Report, table: Table, f: dict) -> pa.Array:
             )  # fmt: skip
     if constraints.get("unique"):
         _unique(report, table, name)
-    return pc.and_(valid, pc.invert(broken))
+    return pc.and_(valid, pc.invert(broken))  # (an empty cell is no valid value either)
 
 
 def _real_dates(column: pa.Array) -> pa.Array:
@@ -169,11 +169,14 @@ def _fullmatch(column: pa.Array, pattern: str) -> pa.Array:
     """True where the whole cell matches ``pattern`` (RE2 on the column; Python's re on its
     distinct values when RE2 cannot compile the pattern)."""
     anchored = f"^(?:{pattern.removeprefix('^').removesuffix('$')})$"
+    distinct = pc.unique(column)
     try:
-        return pc.match_substring_regex(column, anchored)
+        if len(distinct) * 2 > len(column):
+            return pc.match_substring_regex(column, anchored)
+        return pc.is_in(column, value_set=pc.filter(distinct, pc.match_substring_regex(distinct, anchored)))
     except pa.ArrowInvalid:
         compiled = re.compile(pattern)
-        good = [v for v in pc.unique(column).to_pylist() if compiled.fullmatch(v)]
+        good = [v for v in distinct.to_pylist() if compiled.fullmatch(v)]
         return pc.is_in(column, value_set=pa.array(good, pa.string()))
 
 
