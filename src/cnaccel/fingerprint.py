@@ -32,13 +32,14 @@ def simhash(normalised: str) -> str:
 
     Two passages that differ in a few characters have hashes that differ in a few bits, so a
     saved page that is not an exact copy can be matched to a passage without keeping its words."""
-    weights = [0] * 64
+    import numpy as np
+
     grams = [normalised[i : i + 3] for i in range(max(len(normalised) - 2, 1))]
-    for gram in grams:
-        bits = int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "big")
-        for i in range(64):
-            weights[i] += 1 if bits >> i & 1 else -1
-    return f"{sum(1 << i for i, w in enumerate(weights) if w > 0):016x}"
+    digests = b"".join(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest() for gram in grams)
+    # Row g holds gram g's 64 bits, most significant first; a bit is set where more grams set it than not.
+    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8)).reshape(len(grams), 64)
+    majority = bits.sum(axis=0, dtype=np.int64) * 2 > len(grams)
+    return f"{int(''.join('1' if b else '0' for b in majority), 2):016x}"
 
 
 def similarity(a: str, b: str) -> float:
