@@ -250,3 +250,16 @@ class MiniPackage:
 @pytest.fixture()
 def mini(history_archive: Path) -> MiniPackage:
     return MiniPackage(history_archive)
+
+
+def snapshot(path: Path) -> dict[str, str]:
+    """SHA-256 of a file, or of every file under a folder, by relative path."""
+    import hashlib
+
+    if path.is_file():
+        return {"": hashlib.sha256(path.read_bytes()).hexdigest()}
+    return {
+        p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(path.rglob("*"))
+        if p.is_file()
+    }

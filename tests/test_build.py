@@ -17,6 +17,7 @@ import pytest
 
 from cnaccel.derived import release_descriptor
 from cnaccel.release import BuildError, build_bundle, verify_bundle
+from conftest import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 STORED = [res["name"] for res in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
@@ -26,13 +27,6 @@ NAME = f"cnaccel-{VERSION}"
 MIN_TEXT_BYTES = 1000  # archived texts at least this long must not appear whole in any file
 
 
-def snapshot(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file under ``folder``, by relative path."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ at once."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -17,6 +16,7 @@ import pytest
 
 from cnaccel.release import BuildError, build_bundle, publish, verify_bundle
 from cnaccel.release import bundle as bundle_module
+from conftest import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSION = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
@@ -42,15 +42,6 @@ CHILD = (
 )
 
 
-def snapshot(path: Path) -> dict[str, str]:
-    """SHA-256 of a file, or of every file under a folder, by relative path."""
-    if path.is_file():
-        return {"": hashlib.sha256(path.read_bytes()).hexdigest()}
-    return {
-        p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(path.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")
