@@ -195,3 +195,24 @@ def test_the_real_data_reports_only_registered_codes(pkg):
     pkg.edit("facts", "F0001", "value", "171000000000")
     problems, _ = validate(pkg.root)
     assert problems and all(p.code in RULES for p in problems)
+
+
+def test_a_bundles_statement_column_is_no_change_of_columns(mini, tmp_path):
+    """A release bundle carries each claim's rendered statement: comparing with it is no column change."""
+    import csv
+
+    released = mini.save(tmp_path / "released")
+    path = released / FACTS
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([[*rows[0], "statement"]] + [[*r, "said"] for r in rows[1:]])
+    problems, _ = validate(mini.package(), families=["history"], against=str(released))
+    assert problems == []
+
+
+def test_an_unreadable_release_to_compare_with_is_one_line(mini, capsys):
+    from cnaccel.problems import UnusableInput
+
+    with pytest.raises(UnusableInput, match=r"^--against no-such-release: "):
+        validate(mini.package(), families=["history"], against="no-such-release")

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from ..paths import DESCRIPTOR
 from ..problems import Problem, UnusableInput
 from ..reader import Package, open_package
+from ..statements import STATEMENT_FIELD
 from ._columns import CLAIM_TABLES, Report, where
 
 PROTECTED = {
@@ -81,7 +82,9 @@ def baseline(root: Path | None, against: str | None = None) -> Package | None:
         return None
     try:
         return open_package(spec, repo=root or Path.cwd(), strict=False).read_all()
-    except UnusableInput:
+    except UnusableInput as exc:
+        if against is not None:  # asked for by name: say why it cannot be compared with
+            raise UnusableInput(f"--against {against}: {exc}") from None
         return None
 
 
@@ -95,7 +98,8 @@ def check(package: Package, against: str | None = None) -> list[Problem]:
         table = package.table(table_name)
         before = old.table(table_name)
         new_columns = [f["name"] for f in package.fields(table_name)]
-        if before.header and before.header != new_columns and old_major == new_major:
+        released_columns = [c for c in before.header if c != STATEMENT_FIELD["name"]]  # a bundle's rendered column
+        if released_columns and released_columns != new_columns and old_major == new_major:
             report.problems.append(
                 Problem(
                     table.path, 1, None, f"columns changed since release {old.version} without a new major version",
