@@ -4,7 +4,7 @@ Every module that reads a package's tables goes through :func:`open_package`. It
 path policy (relative paths inside the package, no ``..``, no link leaving it, regular files
 only, size limits) and gives two views of each table:
 
-* :meth:`Table.column` - whole columns as Arrow string arrays (an empty cell is ``""``), which
+* :meth:`Table.column` - whole columns as Arrow string columns (an empty cell is ``""``), which
   the checks run on;
 * :meth:`Table.line` and :meth:`Table.row` - the file's line (the header is line 1) and the
   cells of any row, for the messages that name a cell.

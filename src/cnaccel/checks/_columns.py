@@ -46,10 +46,6 @@ def numbers(column: pa.Array) -> pa.Array:
     return pc.if_else(valid, column, pa.scalar(None, pa.string())).cast(pa.float64())
 
 
-def truthy(column: pa.Array) -> pa.Array:
-    return pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(column)), value_set=pa.array(["true", "1", "yes"]))
-
-
 def lookup(keys: pa.Array, mapping: dict[str, Any], type_: pa.DataType) -> pa.Array:
     """For each key, its value in ``mapping`` (missing when the key is not there)."""
     names = list(mapping)
