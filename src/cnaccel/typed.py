@@ -35,15 +35,17 @@ def _read_arrow(name: str, descriptor_stamp: tuple[str, int, int], csv_stamp: tu
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    res = schema.resource(schema.descriptor(Path(descriptor_stamp[0]).parent), name)
-    flds = schema.fields(res)
-    try:
-        table = _typed_csv(csv_stamp[0], flds)
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        from .reader import read_table
+    from .reader import open_folder, read_table
 
-        # The one reader names the line and what to do; a file it reads cleanly has a cell of the wrong type.
-        read_table(name, res["path"], Path(csv_stamp[0]).read_bytes(), [f["name"] for f in flds])
+    package = open_folder(Path(descriptor_stamp[0]).parent)  # the one reader: its path policy, its errors
+    res = schema.resource(package.descriptor, name)
+    flds = schema.fields(res)
+    data = package.read(res["path"]) or b""
+    try:
+        table = _typed_csv(pa.BufferReader(data), flds)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        # The reader names the line and what to do; a file it reads cleanly has a cell of the wrong type.
+        read_table(name, res["path"], data, [f["name"] for f in flds])
         raise UnusableInput(f"{res['path']}: {' '.join(str(exc).split())[:300]}; run `cnaccel validate`") from None
     columns = []
     for f in flds:
@@ -63,12 +65,12 @@ def _read_arrow(name: str, descriptor_stamp: tuple[str, int, int], csv_stamp: tu
     return pa.Table.from_arrays(columns, schema=schema.arrow_schema(res))
 
 
-def _typed_csv(path: str, flds: list[dict]) -> pa.Table:
-    """A CSV file read by pyarrow straight into the schema's types."""
+def _typed_csv(source: pa.NativeFile, flds: list[dict]) -> pa.Table:
+    """A CSV file's bytes read by pyarrow straight into the schema's types."""
     import pyarrow.csv as pacsv
 
     return pacsv.read_csv(
-        path,
+        source,
         read_options=pacsv.ReadOptions(encoding="utf8", use_threads=False),
         parse_options=pacsv.ParseOptions(newlines_in_values=False),
         convert_options=pacsv.ConvertOptions(
