@@ -10,10 +10,10 @@ only, size limits) and gives two views of each table:
   cells of any row, for the messages that name a cell.
 
 CSV files are parsed by pyarrow. When a file holds something pyarrow would read differently
-from the csv module (a line break inside a quoted cell, a blank line, a byte-order mark, a cell
-over :data:`MAX_CELL` characters, a row with too many or too few cells, bytes that are not
-UTF-8) the file is read again with the csv module, which gives the exact line of every row and
-the one-line message of what is wrong.
+from the csv module (a line break inside a quoted cell, a blank line, a carriage return as in
+Windows line ends, a byte-order mark, a cell over :data:`MAX_CELL` characters, a row with too
+many or too few cells, bytes that are not UTF-8) the file is read again with the csv module,
+which gives the exact line of every row and the one-line message of what is wrong.
 """
 
 from __future__ import annotations
@@ -313,11 +313,12 @@ class Package:
 
     def read_all(self) -> Package:
         for name in self.names():
-            if not self._is_parquet(name):
+            if not self.is_parquet(name):
                 self.table(name)
         return self
 
-    def _is_parquet(self, name: str) -> bool:
+    def is_parquet(self, name: str) -> bool:
+        """True for a bundle's Parquet resource (its rows are those of the CSV resource of the same table)."""
         res = self.resource(name)
         return res.get("format") == "parquet" or str(res.get("path", "")).endswith(".parquet")
 

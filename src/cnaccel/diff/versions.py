@@ -89,7 +89,7 @@ def load_version(spec: str, *, repo: str | Path | None = None) -> Version:
         version = Version(spec, package.label, package.version)
         for res in package.resources():
             name = res.get("name")
-            if not isinstance(name, str) or package._is_parquet(name):
+            if not isinstance(name, str) or package.is_parquet(name):
                 continue  # a bundle's Parquet files hold the same rows as its CSV files
             schema = res.get("schema") if isinstance(res.get("schema"), dict) else {}
             key = schema.get("primaryKey") or []
