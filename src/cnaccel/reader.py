@@ -400,8 +400,12 @@ def open_zip(path: Path, *, strict: bool = True) -> Package:
     return Package(label, parse_descriptor(read(DESCRIPTOR), label), read, None, strict)
 
 
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, check=False)
+def git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
+    """``git -C cwd ARGS``, or None when git cannot run here (not installed, or no answer in 60 s)."""
+    try:
+        return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, check=False, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
 
 
 def open_git(spec: str, repo: str | Path | None = None, *, strict: bool = True) -> Package:
@@ -412,23 +416,22 @@ def open_git(spec: str, repo: str | Path | None = None, *, strict: bool = True) 
     where = Path(repo) if repo is not None else Path.cwd()
     if not where.is_dir():
         raise UnusableInput(f"{where}: the repository folder does not exist")
-    try:
-        found = _git(where, "rev-parse", "--show-toplevel", "--show-prefix")
-    except OSError:
-        raise UnusableInput("git is not installed; give a folder or a release zip instead of a git ref") from None
+    found = git(where, "rev-parse", "--show-toplevel", "--show-prefix")
+    if found is None:
+        raise UnusableInput("git cannot run here; give a folder or a release zip instead of a git ref")
     if found.returncode != 0:
         raise UnusableInput(f"{where.absolute()} is not in a git repository")
     lines = found.stdout.decode("utf-8", "replace").splitlines()
     top = lines[0] if lines else str(where)
     prefix = lines[1] if len(lines) > 1 else ""
-    resolved = _git(where, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{spec}^{{commit}}")
-    if resolved.returncode != 0:
+    resolved = git(where, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{spec}^{{commit}}")
+    if resolved is None or resolved.returncode != 0:
         raise UnusableInput(f"no commit {spec!r} in the git repository at {top}")
     commit = resolved.stdout.decode().strip()
 
     def show(path: str) -> bytes | None:
-        shown = _git(where, "show", f"{commit}:{path}")
-        return shown.stdout if shown.returncode == 0 else None
+        shown = git(where, "show", f"{commit}:{path}")
+        return shown.stdout if shown is not None and shown.returncode == 0 else None
 
     base = prefix if prefix and show(prefix + DESCRIPTOR) is not None else ""
     descriptor = show(base + DESCRIPTOR)

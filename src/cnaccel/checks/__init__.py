@@ -56,11 +56,3 @@ def validate(
         elif name != "schema":
             problems.extend({"figures": figures, "consistency": consistency, "hygiene": hygiene}[name].check(package))
     return sort_problems(problems), coverage
-
-
-def __getattr__(name: str):
-    if name == "ArchiveCoverage":  # kept importable from here without loading pyarrow on import
-        from .provenance import ArchiveCoverage
-
-        return ArchiveCoverage
-    raise AttributeError(name)

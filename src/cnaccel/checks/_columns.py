@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -65,10 +66,11 @@ def per_distinct(
     gives a finding, a list of them, or None; ``rows`` (a boolean mask) limits the rows looked at."""
     if not len(table):
         return []
-    cells = pa.table({c: table.column(c) for c in columns})
+    indexed = pa.table({c: table.column(c) for c in columns})
+    indexed = indexed.append_column(INDEX, pa.array(np.arange(len(table), dtype=np.int64)))
     if rows is not None:
-        cells = cells.filter(rows)
-    distinct = cells.group_by(list(columns), use_threads=False).aggregate([])
+        indexed = indexed.filter(rows)
+    distinct = indexed.select(list(columns)).group_by(list(columns), use_threads=False).aggregate([])
     found: list[list[Finding]] = []
     bad: list[dict[str, str]] = []
     for combination in distinct.to_pylist():
@@ -80,11 +82,6 @@ def per_distinct(
         return []
     marked = pa.table({c: pa.array([b[c] for b in bad], pa.string()) for c in columns})
     marked = marked.append_column(FOUND, pa.array(range(len(bad)), pa.int64()))
-    indexed = pa.table({c: table.column(c) for c in columns}).append_column(
-        INDEX, pa.array(range(len(table)), pa.int64())
-    )
-    if rows is not None:
-        indexed = indexed.filter(rows)
     hits = indexed.join(marked, keys=list(columns), join_type="inner", use_threads=False).sort_by(INDEX)
     return [
         (index, finding)

@@ -12,14 +12,13 @@ says so through :func:`baseline`.
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pyarrow.compute as pc
 
 from ..paths import DESCRIPTOR
 from ..problems import Problem, UnusableInput
-from ..reader import Package, open_package
+from ..reader import Package, git, open_package
 from ..statements import STATEMENT_FIELD
 from ._columns import CLAIM_TABLES, Report, where
 
@@ -31,11 +30,8 @@ PROTECTED = {
 
 
 def _git(root: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
+    done = git(root, *args)
+    return done.stdout.decode("utf-8", "replace") if done is not None and done.returncode == 0 else None
 
 
 def _version_at(root: Path, rev: str, rel: str) -> str | None:
